@@ -1,0 +1,65 @@
+#pragma once
+// The one implementation of the neuron dynamics (DOMAIN.md section 2), shared by the
+// reference pass, the trainer's evaluation and the simulator's neuron tile.
+//
+//   v[t] = alpha v[t-1] + I[t] - theta z[t-1],   z[t] = (v[t] > theta)
+//
+// computed in float32 in exactly this order: v = alpha * v; v += I; if z[t-1]: v -= theta.
+// I[t] is summed from 0.0f over the active presynaptic keys in ascending key order:
+// key j for reduced input channel j, key n_inp + n for neuron n. Every implementation that
+// follows this order gets the same bits.
+#include <cstdint>
+#include <vector>
+
+#include "models/network.hpp"
+
+namespace mosaic {
+
+inline float lif_potential(float v_prev, float alpha, float current, bool spiked_prev, float theta) {
+  float v = alpha * v_prev;
+  v += current;
+  if (spiked_prev) v -= theta;
+  return v;
+}
+
+inline bool lif_spikes(float v, float theta) { return v > theta; }
+
+// Presynaptic key of a reduced input channel / of a neuron.
+inline int input_key(int channel) { return channel; }
+inline int neuron_key(const Network& net, int neuron) { return net.input.n_inp + neuron; }
+inline int num_keys(const Network& net) { return net.input.n_inp + net.arch.num_neurons(); }
+
+// The synapses into one neuron, sorted by presynaptic key.
+struct FanIn {
+  std::vector<int> keys;
+  std::vector<float> weights;
+};
+std::vector<FanIn> build_fan_in(const Network& net);  // one per neuron
+
+// A group of LIF neurons (a neuron tile, or the whole network) stepped together.
+class LifPopulation {
+ public:
+  LifPopulation(const Network& net, std::vector<int> neurons);
+  void reset();  // v = 0, z = 0
+  // One step: `active[key]` != 0 marks the presynaptic keys active for this step (the input
+  // channels of this step's bin and the neurons that spiked in the previous step).
+  // Appends the neurons that spike now to `spiked` in increasing id order.
+  void step(const std::vector<uint8_t>& active, std::vector<int>& spiked);
+  const std::vector<int>& neurons() const { return neurons_; }
+  const std::vector<float>& potentials() const { return v_; }
+
+ private:
+  std::vector<int> neurons_;
+  std::vector<FanIn> fan_in_;
+  std::vector<float> alpha_;
+  float theta_;
+  std::vector<float> v_;
+  std::vector<uint8_t> z_;
+};
+
+// Readout: argmax of the output spike counts, ties to the lowest class (all zero -> class 0).
+int predict_class(const std::vector<int>& class_counts);
+// log-softmax of the spike counts, as the trainer's loss uses them.
+std::vector<double> log_softmax_counts(const std::vector<int>& class_counts);
+
+}  // namespace mosaic

@@ -1,0 +1,28 @@
+#pragma once
+// The functional golden model: the network run step by step on one binned sample with the
+// shared LIF dynamics. Every other part (trainer kernel, simulator) is tested against it bit for bit.
+#include <vector>
+
+#include "models/lif.hpp"
+#include "models/network.hpp"
+#include "models/shd.hpp"
+
+namespace mosaic {
+
+struct ForwardResult {
+  std::vector<std::vector<int>> spikes;  // spikes[t - 1]: neurons spiking at step t, increasing ids
+  std::vector<int> class_counts;         // output spikes per class over all steps
+  int prediction = 0;
+};
+
+class ReferenceModel {
+ public:
+  explicit ReferenceModel(const Network& net);
+  ForwardResult run(const BinnedSample& sample);
+
+ private:
+  const Network& net_;
+  LifPopulation population_;
+};
+
+}  // namespace mosaic
