@@ -1,0 +1,150 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <random>
+
+#include "models/error.hpp"
+#include "models/network.hpp"
+
+using namespace mosaic;
+using nlohmann::json;
+
+namespace {
+
+// A 2x2x4 network with random weights: input channels 0..7 into tiles 0 and 1.
+Network small_network(unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> weight(0.0f, 0.7f);
+  Network net;
+  net.arch = Arch(2, 2, 4);
+  net.input.n_inp = 8;
+  net.input.shd_channels = 700;
+  net.input.interleave_k = interleave_factor(700, 8);
+  for (int j = 0; j < 8; ++j)
+    for (int i = 0; i < 4; ++i) net.input.weights.push_back({j, (j / 4) * 4 + i, weight(rng)});
+  for (int pre = 0; pre < 16; ++pre)
+    for (int post = 0; post < 16; ++post)
+      if ((pre * 7 + post) % 3 == 0) net.recurrent.push_back({pre, post, weight(rng)});
+  net.num_classes = 2;
+  net.output_neurons = {14, 15};
+  net.neuron.alpha = {std::exp(-1.0f / 45.0f)};
+  net.provenance = {{"tool", "test"}, {"seed", seed}};
+  return net;
+}
+
+void expect_same(const Network& a, const Network& b) {
+  EXPECT_EQ(a.arch.name(), b.arch.name());
+  EXPECT_EQ(a.neuron.alpha, b.neuron.alpha);
+  EXPECT_EQ(a.neuron.threshold, b.neuron.threshold);
+  EXPECT_EQ(a.input.n_inp, b.input.n_inp);
+  EXPECT_EQ(a.input.interleave_k, b.input.interleave_k);
+  ASSERT_EQ(a.input.weights.size(), b.input.weights.size());
+  for (std::size_t i = 0; i < a.input.weights.size(); ++i) {
+    EXPECT_EQ(a.input.weights[i].channel, b.input.weights[i].channel);
+    EXPECT_EQ(a.input.weights[i].neuron, b.input.weights[i].neuron);
+    EXPECT_EQ(a.input.weights[i].weight, b.input.weights[i].weight);  // bit-exact
+  }
+  ASSERT_EQ(a.recurrent.size(), b.recurrent.size());
+  for (std::size_t i = 0; i < a.recurrent.size(); ++i) {
+    EXPECT_EQ(a.recurrent[i].pre, b.recurrent[i].pre);
+    EXPECT_EQ(a.recurrent[i].post, b.recurrent[i].post);
+    EXPECT_EQ(a.recurrent[i].weight, b.recurrent[i].weight);
+  }
+  EXPECT_EQ(a.output_neurons, b.output_neurons);
+  EXPECT_EQ(a.provenance, b.provenance);
+}
+
+}  // namespace
+
+TEST(Network, JsonRoundTripIsLossless) {
+  const Network net = small_network(3);
+  const Network back = network_from_json(json::parse(network_to_json(net).dump()), "mem");
+  expect_same(net, back);
+  EXPECT_EQ(network_digest(net), network_digest(back));
+}
+
+TEST(Network, FileRoundTripIsAtomicAndLossless) {
+  const auto dir = std::filesystem::temp_directory_path() / "mosaic_test_network";
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "net.json").string();
+  const Network net = small_network(5);
+  write_network(path, net);
+  expect_same(net, read_network(path));
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    EXPECT_EQ(entry.path().filename(), "net.json") << "temporary file left behind";
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Network, DigestFollowsWeightsNotProvenanceOrTiming) {
+  Network net = small_network(1);
+  const std::string digest = network_digest(net);
+  net.provenance["note"] = "changed";
+  net.arch.timing.tick_cycles = 99;
+  EXPECT_EQ(network_digest(net), digest);
+  net.recurrent[0].weight += 0.5f;
+  EXPECT_NE(network_digest(net), digest);
+}
+
+TEST(Network, MissingFileAndBadJsonAreInputErrors) {
+  EXPECT_THROW(read_network("/nonexistent/net.json"), InputError);
+  const auto path = (std::filesystem::temp_directory_path() / "mosaic_bad.json").string();
+  std::ofstream(path) << "{ \"format\": \"mosaic-net\", ";
+  try {
+    read_network(path);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), path);
+  }
+  std::filesystem::remove(path);
+}
+
+struct ValidationCase {
+  const char* name;
+  std::function<void(json&)> corrupt;
+  const char* field;
+};
+
+class NetworkValidation : public ::testing::TestWithParam<ValidationCase> {};
+
+TEST_P(NetworkValidation, RejectsWithFieldNamed) {
+  json j = network_to_json(small_network(2));
+  GetParam().corrupt(j);
+  try {
+    network_from_json(j, "bad.json");
+    FAIL() << GetParam().name << " was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "bad.json");
+    EXPECT_NE(e.field().find(GetParam().field), std::string::npos) << e.what();
+  }
+}
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, NetworkValidation,
+    ::testing::Values(
+        ValidationCase{"WrongFormat", [](json& j) { j["format"] = "other"; }, "format"},
+        ValidationCase{"WrongVersion", [](json& j) { j["version"] = 2; }, "version"},
+        ValidationCase{"RecurrentPreOutOfRange", [](json& j) { j["recurrent"][0][0] = 16; }, "recurrent[0]"},
+        ValidationCase{"RecurrentPostNegative", [](json& j) { j["recurrent"][1][1] = -1; }, "recurrent[1]"},
+        ValidationCase{"RecurrentNaN", [](json& j) { j["recurrent"][2][2] = kNaN; }, "recurrent[2]"},
+        ValidationCase{"RecurrentDuplicate", [](json& j) { j["recurrent"].push_back(j["recurrent"][0]); }, "recurrent"},
+        ValidationCase{"RecurrentMalformedRow", [](json& j) { j["recurrent"][0] = json::array({1, 2}); }, "recurrent[0]"},
+        ValidationCase{"InputChannelOutOfRange", [](json& j) { j["input"]["weights"][0][0] = 8; }, "input.weights[0]"},
+        ValidationCase{"InputChannelWrongTile", [](json& j) { j["input"]["weights"][0][1] = 5; }, "input.weights[0]"},
+        ValidationCase{"InputWeightNaN", [](json& j) { j["input"]["weights"][3][2] = kNaN; }, "input.weights[3]"},
+        ValidationCase{"TooManyInputs", [](json& j) { j["input"]["n_inp"] = 17; }, "input.n_inp"},
+        ValidationCase{"NoOutputs", [](json& j) { j["output"]["neurons"] = json::array(); }, "output.neurons"},
+        ValidationCase{"OutputOutOfRange", [](json& j) { j["output"]["neurons"][1] = 16; }, "output.neurons[1]"},
+        ValidationCase{"OutputTwice", [](json& j) { j["output"]["neurons"][1] = 14; }, "output.neurons"},
+        ValidationCase{"AlphaSizeMismatch", [](json& j) { j["neuron"]["alpha"] = json::array({0.9, 0.9}); }, "neuron.alpha"},
+        ValidationCase{"AlphaAboveOne", [](json& j) { j["neuron"]["alpha"] = 1.5; }, "neuron.alpha"},
+        ValidationCase{"ThresholdMissing", [](json& j) { j["neuron"].erase("threshold"); }, "neuron.threshold"},
+        ValidationCase{"UnknownReset", [](json& j) { j["neuron"]["reset"] = "zero"; }, "neuron.reset"},
+        ValidationCase{"BinsZero", [](json& j) { j["input"]["bins"] = 0; }, "input.bins"},
+        ValidationCase{"ArchMissing", [](json& j) { j.erase("arch"); }, "arch"}),
+    [](const auto& info) { return std::string(info.param.name); });
