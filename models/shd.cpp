@@ -1,0 +1,639 @@
+#include "models/shd.hpp"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "models/atomic_file.hpp"
+#include "models/error.hpp"
+
+namespace mosaic {
+
+namespace {
+
+// Samples read per hyperslab: large enough to amortise HDF5's per-read cost, small enough
+// that a chunk of real SHD samples (10^3 to 10^4 spikes each) stays at a few megabytes.
+constexpr std::size_t kSamplesPerChunk = 256;
+
+constexpr const char* kTimes = "spikes/times";
+constexpr const char* kUnits = "spikes/units";
+constexpr const char* kLabels = "labels";
+constexpr const char* kSpeaker = "extra/speaker";
+constexpr const char* kKeys = "extra/keys";
+
+// Owns one HDF5 identifier and releases it with the matching H5?close function.
+class H5Id {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  H5Id() = default;
+  H5Id(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+  ~H5Id() { release(); }
+  H5Id(H5Id&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
+  H5Id& operator=(H5Id&& other) noexcept {
+    if (this != &other) {
+      release();
+      id_ = std::exchange(other.id_, H5I_INVALID_HID);
+      closer_ = other.closer_;
+    }
+    return *this;
+  }
+  H5Id(const H5Id&) = delete;
+  H5Id& operator=(const H5Id&) = delete;
+
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+
+ private:
+  void release() {
+    if (id_ >= 0 && closer_ != nullptr) closer_(id_);
+    id_ = H5I_INVALID_HID;
+  }
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+// HDF5 failures that are not the input's fault (out of memory, disk full on write).
+void check(herr_t status, const char* what) {
+  if (status < 0) throw std::runtime_error(fmt::format("HDF5 call failed: {}", what));
+}
+
+H5Id checked_id(hid_t id, H5Id::Closer closer, const char* what) {
+  if (id < 0) throw std::runtime_error(fmt::format("HDF5 call failed: {}", what));
+  return H5Id(id, closer);
+}
+
+// HDF5 prints its whole error stack to stderr by default; we report errors ourselves.
+void silence_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+// IEEE 754 binary16 (1 sign, 5 exponent, 10 mantissa bits, bias 15), built from a float32
+// type of the wanted byte order: HDF5 1.10 has no predefined half type. The fields are set
+// while the type is still 32 bits wide, so shrinking it afterwards only drops unused bits.
+H5Id make_half_type(hid_t float32_type) {
+  H5Id type = checked_id(H5Tcopy(float32_type), H5Tclose, "H5Tcopy float");
+  check(H5Tset_fields(type.get(), 15, 10, 5, 0, 10), "H5Tset_fields half");
+  check(H5Tset_precision(type.get(), 16), "H5Tset_precision half");
+  check(H5Tset_size(type.get(), 2), "H5Tset_size half");
+  check(H5Tset_ebias(type.get(), 15), "H5Tset_ebias half");
+  return type;
+}
+
+H5Id make_vlen_type(hid_t element_type) {
+  return checked_id(H5Tvlen_create(element_type), H5Tclose, "H5Tvlen_create");
+}
+
+H5Id make_vlen_string_type() {
+  H5Id type = checked_id(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy string");
+  check(H5Tset_size(type.get(), H5T_VARIABLE), "H5Tset_size variable");
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "H5Tset_cset");
+  return type;
+}
+
+// float -> binary16 bits, rounding to nearest with ties to even (as numpy does), so files
+// we write hold the same values a Python tool would have written.
+uint16_t float_to_half_bits(float value) {
+  uint32_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  const uint16_t sign = static_cast<uint16_t>((bits >> 16) & 0x8000u);
+  const uint32_t magnitude = bits & 0x7fffffffu;
+  if (magnitude > 0x7f800000u) return sign | 0x7e00u;   // NaN stays NaN
+  if (magnitude >= 0x47800000u) return sign | 0x7c00u;  // >= 2^16 (or inf): infinity
+  if (magnitude < 0x38800000u) {
+    // Below 2^-14, the smallest normal half: subnormal in units of 2^-24 (exact scaling,
+    // nearbyint rounds ties to even; 1024 units carries into the smallest normal).
+    const float units = std::nearbyint(std::fabs(value) * 16777216.0f);
+    return sign | static_cast<uint16_t>(units);
+  }
+  const uint32_t exponent = (magnitude >> 23) - 127 + 15;
+  const uint32_t mantissa = magnitude & 0x7fffffu;
+  uint32_t half = (exponent << 10) | (mantissa >> 13);
+  const uint32_t dropped = mantissa & 0x1fffu;
+  if (dropped > 0x1000u || (dropped == 0x1000u && (half & 1u) != 0)) ++half;  // a carry rounds into the exponent
+  return sign | static_cast<uint16_t>(half);
+}
+
+bool is_numeric_class(H5T_class_t type_class) { return type_class == H5T_INTEGER || type_class == H5T_FLOAT; }
+
+// Frees what HDF5 allocated for a vlen read, also when copying the data out throws.
+class VlenReadBuffers {
+ public:
+  VlenReadBuffers(hid_t memory_type, hid_t memory_space, std::size_t count)
+      : memory_type_(memory_type), memory_space_(memory_space), buffers_(count, hvl_t{0, nullptr}) {}
+  ~VlenReadBuffers() {
+    if (filled_) H5Dvlen_reclaim(memory_type_, memory_space_, H5P_DEFAULT, buffers_.data());
+  }
+  VlenReadBuffers(const VlenReadBuffers&) = delete;
+  VlenReadBuffers& operator=(const VlenReadBuffers&) = delete;
+
+  hvl_t* data() { return buffers_.data(); }
+  const hvl_t& operator[](std::size_t i) const { return buffers_[i]; }
+  // Only after a successful read: a failed H5Dread leaves the buffers in an unknown state.
+  void mark_filled() { filled_ = true; }
+
+ private:
+  hid_t memory_type_;
+  hid_t memory_space_;
+  std::vector<hvl_t> buffers_;
+  bool filled_ = false;
+};
+
+}  // namespace
+
+struct ShdReader::Impl {
+  std::string path;
+  int num_channels = 0;
+  int num_classes = 0;
+
+  H5Id file;
+  H5Id times;
+  H5Id units;
+  H5Id times_memory_type;  // vlen of native float: HDF5 widens float16 on reading
+  H5Id units_memory_type;  // vlen of native int: out-of-range ids stay visible, never wrap
+  std::size_t sample_count = 0;
+  std::vector<int> labels;
+  std::vector<int> speakers;
+  ShdExtra extra;
+
+  // The cached chunk: samples [chunk_begin, chunk_begin + chunk_times.size()).
+  std::size_t chunk_begin = 0;
+  std::vector<std::vector<float>> chunk_times;
+  std::vector<std::vector<int>> chunk_units;
+
+  InputError error(const std::string& field, const std::string& problem) const {
+    return InputError(path, field, problem);
+  }
+
+  void open_file();
+  bool exists(const std::string& name) const;
+  H5Id open_dataset(const std::string& name) const;
+  std::size_t rows_of(const H5Id& dataset, const std::string& name) const;
+  H5T_class_t type_class_of(const H5Id& dataset) const;
+  H5T_class_t vlen_element_class_of(const H5Id& dataset, const std::string& name) const;
+  std::vector<int> read_integers(const H5Id& dataset, const std::string& name) const;
+  std::vector<std::string> read_strings(const H5Id& dataset, const std::string& name) const;
+  void read_labels_and_speakers();
+  void read_extra();
+  void load_chunk(std::size_t begin);
+  template <typename T>
+  void read_vlen_rows(const H5Id& dataset, const H5Id& memory_type, const char* name, std::size_t begin,
+                      std::size_t count, std::vector<std::vector<T>>& rows) const;
+  ShdSample checked_sample(std::size_t index) const;
+};
+
+void ShdReader::Impl::open_file() {
+  std::error_code ignored;
+  if (!std::filesystem::exists(path, ignored)) throw error("file", "does not exist");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw error("file", "is not an HDF5 file");
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) throw error("file", "cannot be opened as an HDF5 file");
+  file = H5Id(id, H5Fclose);
+}
+
+// H5Lexists fails rather than answering "no" when a parent group is missing, so every
+// level of the path is checked in turn.
+bool ShdReader::Impl::exists(const std::string& name) const {
+  std::size_t end = 0;
+  while (end != std::string::npos) {
+    end = name.find('/', end + 1);
+    const std::string prefix = name.substr(0, end);
+    if (H5Lexists(file.get(), prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+  }
+  return true;
+}
+
+H5Id ShdReader::Impl::open_dataset(const std::string& name) const {
+  if (!exists(name)) throw error(name, "missing dataset");
+  const hid_t id = H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT);
+  if (id < 0) throw error(name, "is not a dataset");
+  return H5Id(id, H5Dclose);
+}
+
+std::size_t ShdReader::Impl::rows_of(const H5Id& dataset, const std::string& name) const {
+  H5Id space = checked_id(H5Dget_space(dataset.get()), H5Sclose, "H5Dget_space");
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  if (rank != 1) throw error(name, fmt::format("expected a one-dimensional dataset, found rank {}", rank));
+  hsize_t rows = 0;
+  check(H5Sget_simple_extent_dims(space.get(), &rows, nullptr), "H5Sget_simple_extent_dims");
+  return static_cast<std::size_t>(rows);
+}
+
+H5T_class_t ShdReader::Impl::type_class_of(const H5Id& dataset) const {
+  H5Id type = checked_id(H5Dget_type(dataset.get()), H5Tclose, "H5Dget_type");
+  return H5Tget_class(type.get());
+}
+
+H5T_class_t ShdReader::Impl::vlen_element_class_of(const H5Id& dataset, const std::string& name) const {
+  H5Id type = checked_id(H5Dget_type(dataset.get()), H5Tclose, "H5Dget_type");
+  if (H5Tget_class(type.get()) != H5T_VLEN) throw error(name, "expected variable-length arrays (one per sample)");
+  H5Id element = checked_id(H5Tget_super(type.get()), H5Tclose, "H5Tget_super");
+  return H5Tget_class(element.get());
+}
+
+// Any integer or float width on file; HDF5 converts to int (saturating out-of-range values,
+// which the range checks then refuse).
+std::vector<int> ShdReader::Impl::read_integers(const H5Id& dataset, const std::string& name) const {
+  if (type_class_of(dataset) != H5T_INTEGER) throw error(name, "expected integers");
+  std::vector<int> values(rows_of(dataset, name));
+  if (!values.empty() &&
+      H5Dread(dataset.get(), H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) {
+    throw error(name, "cannot be read as integers");
+  }
+  return values;
+}
+
+// Strings stored either as variable-length (h5py's str) or fixed-length (numpy's bytes_).
+std::vector<std::string> ShdReader::Impl::read_strings(const H5Id& dataset, const std::string& name) const {
+  H5Id file_type = checked_id(H5Dget_type(dataset.get()), H5Tclose, "H5Dget_type");
+  if (H5Tget_class(file_type.get()) != H5T_STRING) throw error(name, "expected strings");
+  const std::size_t count = rows_of(dataset, name);
+  std::vector<std::string> strings;
+  if (count == 0) return strings;
+  strings.reserve(count);
+
+  H5Id memory_type = checked_id(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy string");
+  check(H5Tset_cset(memory_type.get(), H5Tget_cset(file_type.get())), "H5Tset_cset");
+  if (H5Tis_variable_str(file_type.get()) > 0) {
+    check(H5Tset_size(memory_type.get(), H5T_VARIABLE), "H5Tset_size variable");
+    H5Id memory_space = checked_id(H5Screate_simple(1, std::array<hsize_t, 1>{count}.data(), nullptr),
+                                   H5Sclose, "H5Screate_simple");
+    std::vector<char*> pointers(count, nullptr);
+    if (H5Dread(dataset.get(), memory_type.get(), memory_space.get(), H5S_ALL, H5P_DEFAULT, pointers.data()) < 0) {
+      throw error(name, "cannot be read as strings");
+    }
+    for (const char* text : pointers) strings.emplace_back(text != nullptr ? text : "");
+    H5Dvlen_reclaim(memory_type.get(), memory_space.get(), H5P_DEFAULT, pointers.data());
+  } else {
+    // One byte more than on file and null-terminated: HDF5 converts any padding to nulls.
+    const std::size_t width = H5Tget_size(file_type.get()) + 1;
+    check(H5Tset_size(memory_type.get(), width), "H5Tset_size fixed");
+    check(H5Tset_strpad(memory_type.get(), H5T_STR_NULLTERM), "H5Tset_strpad");
+    std::vector<char> buffer(count * width, '\0');
+    if (H5Dread(dataset.get(), memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) < 0) {
+      throw error(name, "cannot be read as strings");
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      const char* text = buffer.data() + i * width;
+      strings.emplace_back(text, strnlen(text, width));
+    }
+  }
+  return strings;
+}
+
+void ShdReader::Impl::read_labels_and_speakers() {
+  H5Id labels_dataset = open_dataset(kLabels);
+  labels = read_integers(labels_dataset, kLabels);
+  if (labels.size() != sample_count) {
+    throw error(kLabels, fmt::format("has {} rows but {} has {}", labels.size(), kTimes, sample_count));
+  }
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i] < 0 || labels[i] >= num_classes) {
+      throw error(kLabels, fmt::format("sample {}: label {} outside 0..{}", i, labels[i], num_classes - 1));
+    }
+  }
+  if (!exists(kSpeaker)) return;
+  H5Id speaker_dataset = open_dataset(kSpeaker);
+  speakers = read_integers(speaker_dataset, kSpeaker);
+  if (speakers.size() != sample_count) {
+    throw error(kSpeaker, fmt::format("has {} rows but {} has {}", speakers.size(), kTimes, sample_count));
+  }
+  for (std::size_t i = 0; i < speakers.size(); ++i) {
+    if (speakers[i] < 0) throw error(kSpeaker, fmt::format("sample {}: negative speaker {}", i, speakers[i]));
+  }
+}
+
+// extra/keys and extra/meta_info serve reports only: absent is fine. ShdExtra holds the
+// speaker facts as integers, so numbers are read (floats rounded to the nearest integer) and
+// a field stored as text (the published files may hold gender as words) is left empty.
+void ShdReader::Impl::read_extra() {
+  if (exists(kKeys)) {
+    H5Id keys_dataset = open_dataset(kKeys);
+    extra.keys = read_strings(keys_dataset, kKeys);
+  }
+  const std::pair<const char*, std::vector<int>*> meta_fields[] = {
+      {"extra/meta_info/gender", &extra.gender},
+      {"extra/meta_info/age", &extra.age},
+      {"extra/meta_info/body_height", &extra.body_height},
+  };
+  for (const auto& [name, values] : meta_fields) {
+    if (!exists(name)) continue;
+    H5Id dataset = open_dataset(name);
+    if (!is_numeric_class(type_class_of(dataset))) continue;
+    std::vector<double> numbers(rows_of(dataset, name));
+    if (!numbers.empty() &&
+        H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, numbers.data()) < 0) {
+      throw error(name, "cannot be read as numbers");
+    }
+    values->clear();
+    for (double number : numbers) {
+      if (!std::isfinite(number) || std::fabs(number) > 1e9) throw error(name, fmt::format("value {} is not usable", number));
+      values->push_back(static_cast<int>(std::lround(number)));
+    }
+  }
+}
+
+template <typename T>
+void ShdReader::Impl::read_vlen_rows(const H5Id& dataset, const H5Id& memory_type, const char* name,
+                                     std::size_t begin, std::size_t count,
+                                     std::vector<std::vector<T>>& rows) const {
+  H5Id file_space = checked_id(H5Dget_space(dataset.get()), H5Sclose, "H5Dget_space");
+  const hsize_t start = begin;
+  const hsize_t length = count;
+  check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &length, nullptr),
+        "H5Sselect_hyperslab");
+  H5Id memory_space = checked_id(H5Screate_simple(1, &length, nullptr), H5Sclose, "H5Screate_simple");
+  VlenReadBuffers buffers(memory_type.get(), memory_space.get(), count);
+  if (H5Dread(dataset.get(), memory_type.get(), memory_space.get(), file_space.get(), H5P_DEFAULT,
+              buffers.data()) < 0) {
+    throw error(name, fmt::format("samples {}..{} cannot be read", begin, begin + count - 1));
+  }
+  buffers.mark_filled();
+  rows.assign(count, {});
+  for (std::size_t i = 0; i < count; ++i) {
+    const T* first = static_cast<const T*>(buffers[i].p);
+    rows[i].assign(first, first + buffers[i].len);
+  }
+}
+
+void ShdReader::Impl::load_chunk(std::size_t begin) {
+  const std::size_t count = std::min(kSamplesPerChunk, sample_count - begin);
+  // Drop the old chunk first, so that two chunks are never held at once.
+  chunk_times.clear();
+  chunk_units.clear();
+  read_vlen_rows(times, times_memory_type, kTimes, begin, count, chunk_times);
+  read_vlen_rows(units, units_memory_type, kUnits, begin, count, chunk_units);
+  chunk_begin = begin;
+}
+
+ShdSample ShdReader::Impl::checked_sample(std::size_t index) const {
+  const std::vector<float>& sample_times = chunk_times[index - chunk_begin];
+  const std::vector<int>& sample_units = chunk_units[index - chunk_begin];
+  if (sample_times.size() != sample_units.size()) {
+    throw error(kUnits, fmt::format("sample {}: {} units for {} times", index, sample_units.size(),
+                                    sample_times.size()));
+  }
+  ShdSample sample;
+  sample.times = sample_times;
+  for (std::size_t e = 0; e < sample_times.size(); ++e) {
+    const float time = sample_times[e];
+    if (!std::isfinite(time)) throw error(kTimes, fmt::format("sample {}: spike {} has time {}", index, e, time));
+    if (time < 0.0f) throw error(kTimes, fmt::format("sample {}: spike {} has negative time {}", index, e, time));
+  }
+  sample.units.reserve(sample_units.size());
+  for (int unit : sample_units) {
+    if (unit < 0 || unit >= num_channels) {
+      throw error(kUnits, fmt::format("sample {}: unit {} outside 0..{}", index, unit, num_channels - 1));
+    }
+    sample.units.push_back(static_cast<uint16_t>(unit));
+  }
+  sample.label = labels[index];
+  sample.speaker = speakers.empty() ? -1 : speakers[index];
+  return sample;
+}
+
+ShdReader::ShdReader(const std::string& path, int num_channels, int num_classes)
+    : path_(path), impl_(std::make_unique<Impl>()) {
+  if (num_channels < 1 || num_channels > 65536) throw std::invalid_argument("ShdReader: num_channels outside 1..65536");
+  if (num_classes < 1) throw std::invalid_argument("ShdReader: num_classes must be positive");
+  silence_hdf5_errors();
+  Impl& impl = *impl_;
+  impl.path = path;
+  impl.num_channels = num_channels;
+  impl.num_classes = num_classes;
+  impl.open_file();
+
+  impl.times = impl.open_dataset(kTimes);
+  impl.units = impl.open_dataset(kUnits);
+  if (impl.vlen_element_class_of(impl.times, kTimes) != H5T_FLOAT) {
+    throw impl.error(kTimes, "expected variable-length arrays of floats");
+  }
+  if (impl.vlen_element_class_of(impl.units, kUnits) != H5T_INTEGER) {
+    throw impl.error(kUnits, "expected variable-length arrays of integers");
+  }
+  impl.sample_count = impl.rows_of(impl.times, kTimes);
+  const std::size_t unit_rows = impl.rows_of(impl.units, kUnits);
+  if (unit_rows != impl.sample_count) {
+    throw impl.error(kUnits, fmt::format("has {} rows but {} has {}", unit_rows, kTimes, impl.sample_count));
+  }
+  impl.read_labels_and_speakers();
+  if (impl.sample_count == 0) throw impl.error(kTimes, "the file holds no samples");
+  impl.read_extra();
+
+  impl.times_memory_type = make_vlen_type(H5T_NATIVE_FLOAT);
+  impl.units_memory_type = make_vlen_type(H5T_NATIVE_INT);
+}
+
+ShdReader::~ShdReader() = default;
+
+std::size_t ShdReader::size() const { return impl_->sample_count; }
+const std::vector<int>& ShdReader::labels() const { return impl_->labels; }
+const std::vector<int>& ShdReader::speakers() const { return impl_->speakers; }
+const ShdExtra& ShdReader::extra() const { return impl_->extra; }
+
+ShdSample ShdReader::read(std::size_t index) {
+  Impl& impl = *impl_;
+  if (index >= impl.sample_count) {
+    throw std::out_of_range(fmt::format("ShdReader::read: sample {} of {} in {}", index, impl.sample_count, path_));
+  }
+  const bool cached = !impl.chunk_times.empty() && index >= impl.chunk_begin &&
+                      index < impl.chunk_begin + impl.chunk_times.size();
+  if (!cached) impl.load_chunk(index / kSamplesPerChunk * kSamplesPerChunk);
+  return impl.checked_sample(index);
+}
+
+void ShdReader::validate_all() {
+  for (std::size_t i = 0; i < size(); ++i) read(i);
+}
+
+namespace {
+
+// Writes a one-dimensional dataset of `rows` elements (nothing to write when rows is 0).
+void write_dataset(hid_t parent, const char* name, hid_t file_type, hid_t memory_type, std::size_t rows,
+                   const void* data) {
+  const hsize_t dims = rows;
+  H5Id space = checked_id(H5Screate_simple(1, &dims, nullptr), H5Sclose, "H5Screate_simple");
+  H5Id dataset = checked_id(H5Dcreate2(parent, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                            H5Dclose, name);
+  if (rows > 0) check(H5Dwrite(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), name);
+}
+
+H5Id create_group(hid_t parent, const char* name) {
+  return checked_id(H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, name);
+}
+
+// Speakers are all given (>= 0) or all absent (-1); the file has /extra/speaker or not.
+bool samples_have_speakers(const std::vector<ShdSample>& samples) {
+  const bool any = std::any_of(samples.begin(), samples.end(), [](const ShdSample& s) { return s.speaker != -1; });
+  if (!any) return false;
+  for (const ShdSample& sample : samples) {
+    if (sample.speaker < 0 || sample.speaker > 65535) {
+      throw std::invalid_argument("write_shd: speakers must be all -1 or all in 0..65535");
+    }
+  }
+  return true;
+}
+
+void check_writable(const std::vector<ShdSample>& samples) {
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    if (samples[i].times.size() != samples[i].units.size()) {
+      throw std::invalid_argument(fmt::format("write_shd: sample {} has {} times but {} units", i,
+                                              samples[i].times.size(), samples[i].units.size()));
+    }
+    if (samples[i].label < 0 || samples[i].label > 65535) {
+      throw std::invalid_argument(fmt::format("write_shd: sample {} label {} outside uint16", i, samples[i].label));
+    }
+  }
+}
+
+}  // namespace
+
+void write_shd(const std::string& path, const std::vector<ShdSample>& samples, const ShdExtra& extra) {
+  check_writable(samples);
+  const bool with_speakers = samples_have_speakers(samples);
+  const bool with_meta = !extra.gender.empty() || !extra.age.empty() || !extra.body_height.empty();
+  silence_hdf5_errors();
+
+  // Times are rounded to float16 here (ties to even) and written bit for bit.
+  std::vector<std::vector<uint16_t>> half_times(samples.size());
+  std::vector<hvl_t> time_rows(samples.size());
+  std::vector<hvl_t> unit_rows(samples.size());
+  std::vector<int> labels(samples.size());
+  std::vector<int> speakers;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    half_times[i].reserve(samples[i].times.size());
+    for (float time : samples[i].times) half_times[i].push_back(float_to_half_bits(time));
+    time_rows[i] = hvl_t{half_times[i].size(), half_times[i].data()};
+    // HDF5 only reads through p on writing; the cast is for hvl_t's non-const pointer.
+    unit_rows[i] = hvl_t{samples[i].units.size(), const_cast<uint16_t*>(samples[i].units.data())};
+    labels[i] = samples[i].label;
+    if (with_speakers) speakers.push_back(samples[i].speaker);
+  }
+
+  AtomicOutput output(path);
+  {
+    H5Id file = checked_id(H5Fcreate(output.temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
+                           H5Fclose, "H5Fcreate");
+    H5Id half_on_file = make_half_type(H5T_IEEE_F32LE);
+    H5Id half_in_memory = make_half_type(H5T_NATIVE_FLOAT);
+    H5Id times_file_type = make_vlen_type(half_on_file.get());
+    H5Id times_memory_type = make_vlen_type(half_in_memory.get());
+    H5Id units_file_type = make_vlen_type(H5T_STD_U16LE);
+    H5Id units_memory_type = make_vlen_type(H5T_NATIVE_UINT16);
+
+    {
+      H5Id spikes = create_group(file.get(), "spikes");
+      write_dataset(spikes.get(), "times", times_file_type.get(), times_memory_type.get(), samples.size(),
+                    time_rows.data());
+      write_dataset(spikes.get(), "units", units_file_type.get(), units_memory_type.get(), samples.size(),
+                    unit_rows.data());
+    }
+    write_dataset(file.get(), "labels", H5T_STD_U16LE, H5T_NATIVE_INT, labels.size(), labels.data());
+
+    if (with_speakers || !extra.keys.empty() || with_meta) {
+      H5Id extra_group = create_group(file.get(), "extra");
+      if (with_speakers) {
+        write_dataset(extra_group.get(), "speaker", H5T_STD_U16LE, H5T_NATIVE_INT, speakers.size(), speakers.data());
+      }
+      if (!extra.keys.empty()) {
+        std::vector<const char*> key_pointers;
+        for (const std::string& key : extra.keys) key_pointers.push_back(key.c_str());
+        H5Id string_type = make_vlen_string_type();
+        write_dataset(extra_group.get(), "keys", string_type.get(), string_type.get(), key_pointers.size(),
+                      key_pointers.data());
+      }
+      if (with_meta) {
+        H5Id meta = create_group(extra_group.get(), "meta_info");
+        const std::pair<const char*, const std::vector<int>*> meta_fields[] = {
+            {"gender", &extra.gender}, {"age", &extra.age}, {"body_height", &extra.body_height}};
+        for (const auto& [name, values] : meta_fields) {
+          if (values->empty()) continue;
+          write_dataset(meta.get(), name, H5T_STD_I32LE, H5T_NATIVE_INT, values->size(), values->data());
+        }
+      }
+    }
+    check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "H5Fflush");
+  }  // the file is closed before it is renamed into place
+  output.commit();
+}
+
+BinSpec bin_spec(const InputSpec& input) {
+  BinSpec spec;
+  spec.bins = input.bins;
+  spec.t_max_s = input.t_max_s;
+  spec.n_inp = input.n_inp;
+  spec.interleave_k = input.interleave_k;
+  spec.shd_channels = input.shd_channels;
+  return spec;
+}
+
+// Events of other subsets are not looked at; BinStats::events counts the events of this
+// subset, kept or dropped, so over all k subsets it is the sample's spike count. An event
+// that is both late and on an unused channel counts as dropped_channel.
+BinnedSample bin_sample(const ShdSample& sample, const BinSpec& spec, int subset, BinStats* stats) {
+  if (spec.bins < 1 || !(spec.t_max_s > 0.0) || !std::isfinite(spec.t_max_s) || spec.n_inp < 1 ||
+      spec.interleave_k < 1 || spec.shd_channels < 1) {
+    throw std::invalid_argument("bin_sample: bins, t_max_s, n_inp, interleave_k and shd_channels must be positive");
+  }
+  if (subset < 0 || subset >= spec.interleave_k) {
+    throw std::invalid_argument(fmt::format("bin_sample: subset {} outside 0..{}", subset, spec.interleave_k - 1));
+  }
+  if (sample.times.size() != sample.units.size()) {
+    throw std::invalid_argument("bin_sample: times and units differ in length");
+  }
+  BinnedSample binned;
+  binned.active.assign(static_cast<std::size_t>(spec.bins), {});
+  binned.label = sample.label;
+  binned.subset = subset;
+
+  const double bin_width = spec.t_max_s / spec.bins;
+  BinStats counted;
+  for (std::size_t e = 0; e < sample.times.size(); ++e) {
+    const int channel = sample.units[e];
+    if (channel >= spec.shd_channels) {
+      throw std::invalid_argument(fmt::format("bin_sample: channel {} outside 0..{}", channel, spec.shd_channels - 1));
+    }
+    if (channel % spec.interleave_k != subset) continue;
+    ++counted.events;
+    const int reduced = channel / spec.interleave_k;
+    if (reduced >= spec.n_inp) {
+      ++counted.dropped_channel;
+      continue;
+    }
+    const double time = sample.times[e];
+    if (!std::isfinite(time) || time < 0.0) {
+      throw std::invalid_argument(fmt::format("bin_sample: spike {} has time {}", e, time));
+    }
+    if (time >= spec.t_max_s) {
+      ++counted.dropped_late;
+      continue;
+    }
+    // time < t_max, so the exact quotient is below bins; the clamp only undoes rounding.
+    const int bin = std::min(static_cast<int>(std::floor(time / bin_width)), spec.bins - 1);
+    binned.active[static_cast<std::size_t>(bin)].push_back(reduced);
+  }
+  for (std::vector<int>& channels : binned.active) {
+    std::sort(channels.begin(), channels.end());
+    channels.erase(std::unique(channels.begin(), channels.end()), channels.end());
+  }
+  if (stats != nullptr) {
+    stats->events += counted.events;
+    stats->dropped_late += counted.dropped_late;
+    stats->dropped_channel += counted.dropped_channel;
+  }
+  return binned;
+}
+
+std::vector<BinnedSample> bin_all_subsets(const ShdSample& sample, const BinSpec& spec, BinStats* stats) {
+  std::vector<BinnedSample> subsets;
+  subsets.reserve(static_cast<std::size_t>(std::max(spec.interleave_k, 0)));
+  for (int subset = 0; subset < spec.interleave_k; ++subset) subsets.push_back(bin_sample(sample, spec, subset, stats));
+  return subsets;
+}
+
+}  // namespace mosaic
