@@ -247,8 +247,8 @@ TEST_F(ShdTest, WriteShdRoundTripRoundsTimesToFloat16) {
 
 TEST_F(ShdTest, WrittenTimesAreFloat16AndUnitsUint16OnFile) {
   std::vector<ShdSample> samples(1);
-  samples[0].times = {0.25f};
-  samples[0].units = {7};
+  samples[0].times = {0.25f, 0.1f, 1.17f, 65504.0f, 1e-7f};
+  samples[0].units = {7, 7, 7, 7, 7};
   write_shd(file("types.h5"), samples, {});
 
   Handle h5(H5Fopen(file("types.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
@@ -258,7 +258,29 @@ TEST_F(ShdTest, WrittenTimesAreFloat16AndUnitsUint16OnFile) {
   Handle time_element(H5Tget_super(times_type), H5Tclose);
   EXPECT_EQ(H5Tget_class(time_element), H5T_FLOAT);
   EXPECT_EQ(H5Tget_size(time_element), 2u);
+  EXPECT_EQ(H5Tget_precision(time_element), 16u);
+  EXPECT_EQ(H5Tget_offset(time_element), 0);
+  EXPECT_EQ(H5Tget_order(time_element), H5T_ORDER_LE);
   EXPECT_EQ(H5Tget_ebias(time_element), 15u);
+  std::size_t sign = 0, exponent_pos = 0, exponent_size = 0, mantissa_pos = 0, mantissa_size = 0;
+  H5Tget_fields(time_element, &sign, &exponent_pos, &exponent_size, &mantissa_pos, &mantissa_size);
+  EXPECT_EQ(sign, 15u);
+  EXPECT_EQ(exponent_pos, 10u);
+  EXPECT_EQ(exponent_size, 5u);
+  EXPECT_EQ(mantissa_pos, 0u);
+  EXPECT_EQ(mantissa_size, 10u);
+  EXPECT_EQ(H5Tget_norm(time_element), H5T_NORM_IMPLIED);
+
+  // The stored bits, read without any conversion, are the IEEE binary16 encodings
+  // (numpy.float16(x).view(numpy.uint16)): 0.25, 0.1, 1.17, the largest half, a subnormal.
+  Handle space(H5Dget_space(times), H5Sclose);
+  hvl_t row{0, nullptr};
+  ASSERT_GE(H5Dread(times, times_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &row), 0);
+  const auto* bits = static_cast<const uint16_t*>(row.p);
+  EXPECT_EQ(std::vector<uint16_t>(bits, bits + row.len),
+            (std::vector<uint16_t>{0x3400, 0x2e66, 0x3cae, 0x7bff, 0x0002}));
+  H5Dvlen_reclaim(times_type, space, H5P_DEFAULT, &row);
+
   Handle units(H5Dopen2(h5, "spikes/units", H5P_DEFAULT), H5Dclose);
   Handle units_type(H5Dget_type(units), H5Tclose);
   Handle unit_element(H5Tget_super(units_type), H5Tclose);
