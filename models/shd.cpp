@@ -119,6 +119,33 @@ uint16_t float_to_half_bits(float value) {
   return sign | static_cast<uint16_t>(half);
 }
 
+// binary16 bits -> float; exact, since every half value is a float value.
+float half_bits_to_float(uint16_t half) {
+  const uint32_t sign = static_cast<uint32_t>(half & 0x8000u) << 16;
+  const uint32_t exponent = (half >> 10) & 0x1fu;
+  const uint32_t mantissa = half & 0x3ffu;
+  if (exponent == 0) {  // zero or subnormal: mantissa units of 2^-24
+    const float magnitude = std::ldexp(static_cast<float>(mantissa), -24);
+    return sign != 0 ? -magnitude : magnitude;
+  }
+  const uint32_t float_exponent = exponent == 0x1fu ? 0xffu : exponent - 15 + 127;  // 31: inf or NaN
+  const uint32_t bits = sign | (float_exponent << 23) | (mantissa << 13);
+  float value = 0.0f;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+// True for IEEE binary16 in either byte order, the type of /spikes/times in the published files.
+bool is_ieee_half(hid_t type) {
+  if (H5Tget_class(type) != H5T_FLOAT || H5Tget_size(type) != 2 || H5Tget_precision(type) != 16 ||
+      H5Tget_offset(type) != 0 || H5Tget_ebias(type) != 15 || H5Tget_norm(type) != H5T_NORM_IMPLIED) {
+    return false;
+  }
+  std::size_t sign = 0, exponent_pos = 0, exponent_size = 0, mantissa_pos = 0, mantissa_size = 0;
+  if (H5Tget_fields(type, &sign, &exponent_pos, &exponent_size, &mantissa_pos, &mantissa_size) < 0) return false;
+  return sign == 15 && exponent_pos == 10 && exponent_size == 5 && mantissa_pos == 0 && mantissa_size == 10;
+}
+
 bool is_numeric_class(H5T_class_t type_class) { return type_class == H5T_INTEGER || type_class == H5T_FLOAT; }
 
 // Frees what HDF5 allocated for a vlen read, also when copying the data out throws.
@@ -154,7 +181,11 @@ struct ShdReader::Impl {
   H5Id file;
   H5Id times;
   H5Id units;
-  H5Id times_memory_type;  // vlen of native float: HDF5 widens float16 on reading
+  // Times arrive either as raw binary16 bits, widened here (HDF5's own float16 conversion
+  // is a generic bit-by-bit routine, about 50 times slower), or, for any other float type on
+  // file, as native floats converted by HDF5.
+  bool times_are_half = false;
+  H5Id times_memory_type;
   H5Id units_memory_type;  // vlen of native int: out-of-range ids stay visible, never wrap
   std::size_t sample_count = 0;
   std::vector<int> labels;
@@ -181,9 +212,10 @@ struct ShdReader::Impl {
   void read_labels_and_speakers();
   void read_extra();
   void load_chunk(std::size_t begin);
-  template <typename T>
+  void choose_times_memory_type();
+  template <typename Element, typename Value, typename Convert>
   void read_vlen_rows(const H5Id& dataset, const H5Id& memory_type, const char* name, std::size_t begin,
-                      std::size_t count, std::vector<std::vector<T>>& rows) const;
+                      std::size_t count, std::vector<std::vector<Value>>& rows, Convert convert) const;
   ShdSample checked_sample(std::size_t index) const;
 };
 
@@ -338,10 +370,24 @@ void ShdReader::Impl::read_extra() {
   }
 }
 
-template <typename T>
+void ShdReader::Impl::choose_times_memory_type() {
+  H5Id file_type = checked_id(H5Dget_type(times.get()), H5Tclose, "H5Dget_type");
+  H5Id element = checked_id(H5Tget_super(file_type.get()), H5Tclose, "H5Tget_super");
+  times_are_half = is_ieee_half(element.get());
+  if (!times_are_half) {
+    times_memory_type = make_vlen_type(H5T_NATIVE_FLOAT);
+    return;
+  }
+  // The file's own half type in native byte order: HDF5 at most swaps bytes.
+  H5Id native_half = checked_id(H5Tcopy(element.get()), H5Tclose, "H5Tcopy half");
+  check(H5Tset_order(native_half.get(), H5Tget_order(H5T_NATIVE_FLOAT)), "H5Tset_order");
+  times_memory_type = make_vlen_type(native_half.get());
+}
+
+template <typename Element, typename Value, typename Convert>
 void ShdReader::Impl::read_vlen_rows(const H5Id& dataset, const H5Id& memory_type, const char* name,
                                      std::size_t begin, std::size_t count,
-                                     std::vector<std::vector<T>>& rows) const {
+                                     std::vector<std::vector<Value>>& rows, Convert convert) const {
   H5Id file_space = checked_id(H5Dget_space(dataset.get()), H5Sclose, "H5Dget_space");
   const hsize_t start = begin;
   const hsize_t length = count;
@@ -356,8 +402,9 @@ void ShdReader::Impl::read_vlen_rows(const H5Id& dataset, const H5Id& memory_typ
   buffers.mark_filled();
   rows.assign(count, {});
   for (std::size_t i = 0; i < count; ++i) {
-    const T* first = static_cast<const T*>(buffers[i].p);
-    rows[i].assign(first, first + buffers[i].len);
+    const Element* first = static_cast<const Element*>(buffers[i].p);
+    rows[i].resize(buffers[i].len);
+    std::transform(first, first + buffers[i].len, rows[i].begin(), convert);
   }
 }
 
@@ -366,8 +413,12 @@ void ShdReader::Impl::load_chunk(std::size_t begin) {
   // Drop the old chunk first, so that two chunks are never held at once.
   chunk_times.clear();
   chunk_units.clear();
-  read_vlen_rows(times, times_memory_type, kTimes, begin, count, chunk_times);
-  read_vlen_rows(units, units_memory_type, kUnits, begin, count, chunk_units);
+  if (times_are_half) {
+    read_vlen_rows<uint16_t>(times, times_memory_type, kTimes, begin, count, chunk_times, half_bits_to_float);
+  } else {
+    read_vlen_rows<float>(times, times_memory_type, kTimes, begin, count, chunk_times, [](float t) { return t; });
+  }
+  read_vlen_rows<int>(units, units_memory_type, kUnits, begin, count, chunk_units, [](int unit) { return unit; });
   chunk_begin = begin;
 }
 
@@ -425,7 +476,7 @@ ShdReader::ShdReader(const std::string& path, int num_channels, int num_classes)
   if (impl.sample_count == 0) throw impl.error(kTimes, "the file holds no samples");
   impl.read_extra();
 
-  impl.times_memory_type = make_vlen_type(H5T_NATIVE_FLOAT);
+  impl.choose_times_memory_type();
   impl.units_memory_type = make_vlen_type(H5T_NATIVE_INT);
 }
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -191,6 +192,43 @@ TEST_F(ShdTest, ReadsFixtureInRealLayoutExactly) {
   }
   EXPECT_NO_THROW(reader.validate_all());
   EXPECT_THROW(reader.read(3), std::out_of_range);
+}
+
+// The reader widens float16 bits itself (fast path); it must agree with HDF5's own
+// conversion on every finite non-negative float16 value, subnormals included.
+TEST_F(ShdTest, Float16TimesAgreeWithHdf5ConversionForEveryValue) {
+  std::vector<uint16_t> bits;
+  for (uint32_t b = 0; b < 0x7c00u; ++b) bits.push_back(static_cast<uint16_t>(b));
+  const std::vector<uint16_t> units(bits.size(), 1);
+  const std::string path = file("all_halves.h5");
+  {
+    Handle h5(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    Handle spikes(H5Gcreate2(h5, "spikes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    Handle half(make_float16_type(), H5Tclose);
+    Handle times_type(H5Tvlen_create(half), H5Tclose);
+    hvl_t time_row{bits.size(), const_cast<uint16_t*>(bits.data())};
+    write_plain(spikes, "times", times_type, times_type, 1, &time_row);
+    Handle units_type(H5Tvlen_create(H5T_STD_U16LE), H5Tclose);
+    hvl_t unit_row{units.size(), const_cast<uint16_t*>(units.data())};
+    write_plain(spikes, "units", units_type, units_type, 1, &unit_row);
+    const int label = 0;
+    write_plain(h5, "labels", H5T_STD_U16LE, H5T_NATIVE_INT, 1, &label);
+  }
+  std::vector<float> expected(bits.size());  // H5Tconvert works in place: room for the floats
+  std::memcpy(expected.data(), bits.data(), bits.size() * sizeof(uint16_t));
+  {
+    Handle half(make_float16_type(), H5Tclose);
+    ASSERT_GE(H5Tconvert(half, H5T_NATIVE_FLOAT, bits.size(), expected.data(), nullptr, H5P_DEFAULT), 0);
+  }
+  EXPECT_EQ(expected[0x3c00], 1.0f);
+  EXPECT_EQ(expected[0x0001], std::ldexp(1.0f, -24));
+
+  ShdReader reader(path);
+  const ShdSample sample = reader.read(0);
+  ASSERT_EQ(sample.times.size(), expected.size());
+  for (std::size_t b = 0; b < expected.size(); ++b) {
+    ASSERT_EQ(sample.times[b], expected[b]) << "float16 bits 0x" << std::hex << b;
+  }
 }
 
 TEST_F(ShdTest, ReadsFloat32TimesAndFileWithoutExtra) {
