@@ -268,8 +268,8 @@ H5T_class_t ShdReader::Impl::vlen_element_class_of(const H5Id& dataset, const st
   return H5Tget_class(element.get());
 }
 
-// Any integer or float width on file; HDF5 converts to int (saturating out-of-range values,
-// which the range checks then refuse).
+// Any integer width and sign on file; HDF5 converts to int, saturating values that do not
+// fit, which the range checks then refuse.
 std::vector<int> ShdReader::Impl::read_integers(const H5Id& dataset, const std::string& name) const {
   if (type_class_of(dataset) != H5T_INTEGER) throw error(name, "expected integers");
   std::vector<int> values(rows_of(dataset, name));
@@ -625,7 +625,9 @@ BinSpec bin_spec(const InputSpec& input) {
 
 // Events of other subsets are not looked at; BinStats::events counts the events of this
 // subset, kept or dropped, so over all k subsets it is the sample's spike count. An event
-// that is both late and on an unused channel counts as dropped_channel.
+// that is both late and on an unused channel counts as dropped_channel. Counts are added to
+// *stats, so one BinStats can sum a whole file. The sample does not know its index in the
+// file: the caller sets BinnedSample::recording.
 BinnedSample bin_sample(const ShdSample& sample, const BinSpec& spec, int subset, BinStats* stats) {
   if (spec.bins < 1 || !(spec.t_max_s > 0.0) || !std::isfinite(spec.t_max_s) || spec.n_inp < 1 ||
       spec.interleave_k < 1 || spec.shd_channels < 1) {
