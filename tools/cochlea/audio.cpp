@@ -1,0 +1,81 @@
+#include "tools/cochlea/audio.hpp"
+
+#include <sndfile.h>
+
+#include <cmath>
+#include <memory>
+
+#include "models/error.hpp"
+
+namespace mosaic::cochlea {
+
+MonoAudio read_audio(const std::string& path) {
+  SF_INFO info{};
+  SNDFILE* raw = sf_open(path.c_str(), SFM_READ, &info);
+  if (raw == nullptr) throw InputError(path, "audio", sf_strerror(nullptr));
+  std::unique_ptr<SNDFILE, int (*)(SNDFILE*)> file(raw, sf_close);
+  if (info.frames <= 0 || info.channels <= 0 || info.samplerate <= 0)
+    throw InputError(path, "audio", "file holds no audio frames");
+
+  std::vector<float> interleaved(static_cast<size_t>(info.frames) * info.channels);
+  const sf_count_t frames_read = sf_readf_float(file.get(), interleaved.data(), info.frames);
+  if (frames_read <= 0) throw InputError(path, "audio", "cannot decode audio frames (corrupt file?)");
+
+  MonoAudio audio;
+  audio.sample_rate_hz = info.samplerate;
+  audio.samples.resize(static_cast<size_t>(frames_read));
+  for (sf_count_t frame = 0; frame < frames_read; ++frame) {
+    float sum = 0.0f;
+    for (int channel = 0; channel < info.channels; ++channel) sum += interleaved[frame * info.channels + channel];
+    audio.samples[frame] = sum / info.channels;
+  }
+  for (float value : audio.samples)
+    if (!std::isfinite(value)) throw InputError(path, "audio", "non-finite sample values");
+  return audio;
+}
+
+std::vector<float> resample(const std::vector<float>& samples, double from_rate_hz, double to_rate_hz) {
+  if (from_rate_hz == to_rate_hz || samples.empty()) return samples;
+  // Cut-off at 95% of the lower Nyquist frequency; the kernel spans kZeroCrossings lobes
+  // of the cut-off sinc on each side, tapered by a Blackman window. It is tabulated at
+  // kTableSteps points per input sample and linearly interpolated.
+  constexpr int kZeroCrossings = 12;
+  constexpr int kTableSteps = 512;
+  const double cutoff_hz = 0.95 * 0.5 * std::min(from_rate_hz, to_rate_hz);
+  const double half_width_in = kZeroCrossings / (2.0 * cutoff_hz) * from_rate_hz;  // in input samples
+  const double gain = 2.0 * cutoff_hz / from_rate_hz;
+
+  const size_t table_size = static_cast<size_t>(std::ceil(half_width_in * kTableSteps)) + 2;
+  std::vector<float> kernel(table_size);  // kernel[i]: value at offset i / kTableSteps
+  for (size_t i = 0; i < table_size; ++i) {
+    const double offset = static_cast<double>(i) / kTableSteps;
+    if (offset >= half_width_in) break;  // zero beyond the window
+    const double phase = M_PI * gain * offset;
+    const double sinc = phase < 1e-12 ? 1.0 : std::sin(phase) / phase;
+    const double window_pos = offset / half_width_in;
+    const double window = 0.42 + 0.5 * std::cos(M_PI * window_pos) + 0.08 * std::cos(2.0 * M_PI * window_pos);
+    kernel[i] = static_cast<float>(gain * sinc * window);
+  }
+  auto kernel_at = [&](double offset) {
+    const double position = std::abs(offset) * kTableSteps;
+    const size_t index = static_cast<size_t>(position);
+    if (index + 1 >= table_size) return 0.0f;
+    const float fraction = static_cast<float>(position - index);
+    return kernel[index] + fraction * (kernel[index + 1] - kernel[index]);
+  };
+
+  const size_t output_length = static_cast<size_t>(std::floor(samples.size() * to_rate_hz / from_rate_hz));
+  std::vector<float> output(output_length);
+  const long last_input = static_cast<long>(samples.size()) - 1;
+  for (size_t n = 0; n < output_length; ++n) {
+    const double center = n * from_rate_hz / to_rate_hz;  // position in input samples
+    const long first = std::max(0L, static_cast<long>(std::ceil(center - half_width_in)));
+    const long last = std::min(last_input, static_cast<long>(std::floor(center + half_width_in)));
+    float sum = 0.0f;
+    for (long m = first; m <= last; ++m) sum += samples[m] * kernel_at(m - center);
+    output[n] = sum;
+  }
+  return output;
+}
+
+}  // namespace mosaic::cochlea
