@@ -1,0 +1,85 @@
+#pragma once
+// Everything a training run is made of, as one object: the model (fixed through training),
+// the mode and its sparsity parameters, the optimiser, and how the run is carried out.
+// Defaults are the papers' (DOMAIN.md sections 2 and 3) except epochs and batch, sized for 2 cores.
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "models/arch.hpp"
+#include "models/shd.hpp"
+#include "trainer/deepr.hpp"
+
+namespace mosaic::train {
+
+enum class Mode { RoutingAware, Baseline, Dense };
+std::string mode_name(Mode mode);  // "routing-aware", "baseline", "dense"
+Mode parse_mode(const std::string& name);  // throws std::invalid_argument
+
+// The network being trained: geometry, neurons, input reduction. Fixed through training.
+struct ModelSpec {
+  Arch arch{5, 5, 32};
+  int num_classes = 20;    // output neurons: the last num_classes neurons of the last tile
+  int n_inp = 0;           // reduced input channels; 0 = C x K (the first row of tiles)
+  int shd_channels = 700;
+  int bins = 100;          // T
+  double t_max_s = 1.4;
+  double tau_ms = 45.0;
+  double dt_ms = 1.0;      // the reference's alpha uses dt = 1 ms although bins are 14 ms wide
+  float theta = 1.0f;
+
+  int input_channels() const { return n_inp > 0 ? n_inp : arch.cols() * arch.neurons_per_tile(); }
+  int num_input_tiles() const;
+  int interleave_k() const;
+  float alpha() const;  // exp(-dt / tau) in float32
+  BinSpec bin_spec() const;
+};
+
+struct OptimizerConfig {
+  double lr = 1e-3;          // Adam step size at the start; decays polynomially (power 0.5) to lr / 10
+  double warm_fraction = 0.2;  // constant lr for this fraction of the steps, as the authors' schedule
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  float grad_clip = 1e3f;    // elementwise, before masking (the Mosaic default)
+};
+
+struct LossConfig {
+  // Firing-rate term lambda_fr (target_fr - 10 mean(z))^2 over the batch, as the authors' code:
+  // the rate is counted in spikes per 10 steps, so target 5 = a spike every other step.
+  double lambda_fr = 10.0;
+  double target_fr = 5.0;
+  double rate_scale = 10.0;
+};
+
+// The Mosaic baseline (not routing-aware): penalty and pruning of [M].
+struct BaselineConfig {
+  double beta = 8.0;             // M = clip(exp(beta hops) - 1, 0, e^15)
+  double lambda = 0.1;           // loss += lambda mean(M W^2) over the N x N matrix
+  float prune_threshold = 5e-4f;  // after prune_start steps, |w| < this is set to 0 every step
+  long prune_start = 10;
+  double clip_std = 2.5;         // weights clipped to +-clip_std std(W) every step
+  double weight_noise = 0.0;     // noise std as a fraction of max|w| (paper runs: 0.05), straight-through
+  long target_synapses = 0;      // > 0: keep exactly this many recurrent synapses (largest |w|) at the end
+};
+
+struct TrainConfig {
+  ModelSpec model;
+  Mode mode = Mode::RoutingAware;
+  DeepRConfig deepr{HopProfile::parse("1:1.0,3:0.1")};
+  float init_gain = 0.27f;       // std of the dense start (baseline, dense), the Mosaic w_gain
+  OptimizerConfig optimizer;
+  LossConfig loss;
+  BaselineConfig baseline;
+
+  int epochs = 30;
+  int batch = 64;
+  uint64_t seed = 42;
+  int threads = 2;
+  int test_every = 5;             // test accuracy (reference pass) every this many epochs, and at the end
+  int train_eval_samples = 1024;  // subset-samples of the training set scored per epoch by the reference pass
+
+  // What must match for a checkpoint to be resumed (everything but the run's bookkeeping).
+  nlohmann::json to_json() const;
+};
+
+}  // namespace mosaic::train
