@@ -5,7 +5,11 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "mapping/routing.hpp"
 #include "models/arch.hpp"
+#include "models/network.hpp"
 
 namespace mosaic::mapping {
 
@@ -46,5 +50,50 @@ struct RoutingTables {
   std::vector<RouterTable> routers;  // row-major by position; routers with no line may be omitted
   std::vector<TileTable> tiles;      // by tile id
 };
+
+// Step 3 of mosaic-map: the tables of a routing. Router lines come from the hops entering
+// each router (out_sides = the hops that line drives); tile lines from the hops entering a
+// destination tile, with the neurons of that tile the source has synapses onto.
+RoutingTables build_tables(const Network& net, const Routes& routes);
+
+nlohmann::json tables_to_json(const RoutingTables& tables);
+// Parses and checks the tables against the network they are meant for: format, version,
+// arch, network digest (stale tables are refused), router positions and types, sides,
+// sources and targets in range. Every problem is an InputError naming `file` and the field.
+RoutingTables tables_from_json(const nlohmann::json& j, const std::string& file, const Network& net);
+void write_tables(const std::string& path, const RoutingTables& tables);  // atomic
+RoutingTables read_tables(const std::string& path, const Network& net);
+
+// Where one spike of `source` goes when it follows the crossbar cells of the tables from
+// its tile's four adjacent routers: every tile line it reaches, and the routers crossed.
+struct Delivery {
+  int tile = 0;
+  Side in_side = Side::North;
+  int routers = 0;  // routers crossed on the way
+  const TileLine* line = nullptr;
+};
+struct SpikeTrace {
+  std::vector<Delivery> deliveries;  // in the order reached (breadth first)
+  long router_traversals = 0;        // router input lines the spike travels on
+};
+// Precomputed lookups for following the tables: built once, queried per source.
+class TableIndex {
+ public:
+  TableIndex(const Arch& arch, const RoutingTables& tables);
+  SpikeTrace trace(int source) const;
+  // The router line of `source` arriving on `in_side` at `pos`, or nullptr.
+  const RouterLine* router_line(GridPos pos, Side in_side, int source) const;
+  const TileLine* tile_line(int tile, Side in_side, int source) const;
+
+ private:
+  const Arch& arch_;
+  const RoutingTables& tables_;
+  std::vector<int> router_at_;  // table index per grid cell, -1 where none
+};
+
+// What is wrong with tables that passed tables_from_json, when every source's spikes are
+// followed through them: a source must reach exactly the tiles holding targets of its
+// synapses, each once, with exactly those targets. Empty when the tables are consistent.
+std::vector<std::string> table_problems(const Network& net, const RoutingTables& tables);
 
 }  // namespace mosaic::mapping

@@ -1,0 +1,22 @@
+#include "mapping/mapping.hpp"
+
+namespace mosaic::mapping {
+
+Mapping map_network(const Network& net, RoutingAlgorithm algorithm) {
+  Routes routes = route(net.arch, spike_demands(net), algorithm);
+  PortCounts ports = count_ports(net.arch, routes);
+  NeededCapacities needed = needed_capacities(ports);
+  std::vector<Violation> violations = find_violations(ports, net.arch);
+  RoutingMemory memory = routing_memory(ports);
+  return {std::move(routes), std::move(ports), needed, std::move(violations), memory};
+}
+
+RoutingTables route_network(const Network& net, RoutingAlgorithm algorithm) {
+  return build_tables(net, route(net.arch, spike_demands(net), algorithm));
+}
+
+RoutingMemory network_memory(const Network& net, RoutingAlgorithm algorithm) {
+  return routing_memory(count_ports(net.arch, route(net.arch, spike_demands(net), algorithm)));
+}
+
+}  // namespace mosaic::mapping

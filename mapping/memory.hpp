@@ -1,0 +1,41 @@
+#pragma once
+// Step 5 of mosaic-map: routing memory in memristor cells (DOMAIN.md section 1).
+// Homogeneous model of [P]: every instance of a type is built for the worst instance, so
+// its size is the per-instance formula applied to the type's needed capacity vector.
+// Per-instance model: the same formulas on each instance's own port counts, summed.
+#include "mapping/capacity.hpp"
+
+namespace mosaic::mapping {
+
+// Per-instance formulas on a canonical port vector (see canonical_ports).
+long nt_cells(const PortVector& ports, int neurons_per_tile);  // (sum of input sides) x K
+long r0_cells(const PortVector& ports);                        // (4 m)^2, m = largest port
+// (max(2 max(in_N, in_S) + 2 max(in_E, in_W), 2 max(out_N, out_S) + 2 max(out_E, out_W)))^2,
+// where the tile-facing inputs (N, S) always carry the K lines of the tile's own neurons.
+long r1_cells(const PortVector& ports, int neurons_per_tile);
+
+struct TypeMemory {
+  int instances = 0;
+  long cells_per_instance = 0;  // homogeneous model only (0 in the per-instance model)
+  long cells = 0;               // all instances of the type
+};
+
+struct MemoryModel {
+  TypeMemory nt, r0, r1;
+  long total() const { return nt.cells + r0.cells + r1.cells; }
+};
+
+struct RoutingMemory {
+  MemoryModel homogeneous;
+  MemoryModel per_instance;
+};
+
+RoutingMemory routing_memory(const PortCounts& counts);
+
+// Per-port limits under which any routing needs no more memory than `reference` in either
+// model (per-instance limits for routers, the per-side maximum for neuron tiles, whose
+// per-instance memory does not depend on the routing). kUnlimited where a port is free.
+constexpr int kUnlimitedPort = 1 << 29;
+PortCounts memory_preserving_limits(const PortCounts& reference);
+
+}  // namespace mosaic::mapping
