@@ -1,0 +1,136 @@
+#include "sim/chip.hpp"
+
+#include <string>
+
+#include <fmt/format.h>
+
+namespace mosaic::sim {
+
+const std::vector<int> Chip::kNoInput;
+
+Chip::Chip(sc_core::sc_module_name name, const Network& net, const CompiledRoutes& routes, const SimConfig& config)
+    : sc_core::sc_module(name), routes_(routes), context_(net, config) {
+  context_.tick_cycles = config.tick_cycles > 0 ? config.tick_cycles
+                                                : routes.worst_path_latency(config.router_cycles, config.tile_cycles);
+  const Arch& arch = net.arch;
+  for (int t = 0; t < arch.num_tiles(); ++t)
+    tiles_.push_back(std::make_unique<NeuronTile>(fmt::format("tile_{}", t).c_str(), t, routes, context_));
+  for (const RouterConfig& r : routes.routers)
+    routers_.push_back(std::make_unique<Router>(
+        fmt::format("{}_{}_{}", cell_type_name(r.type), r.pos.x, r.pos.y).c_str(), r, context_));
+  wire();
+  class_of_neuron_.assign(arch.num_neurons(), -1);
+  for (int c = 0; c < net.num_classes; ++c) class_of_neuron_[net.output_neurons[c]] = c;
+  SC_METHOD(on_tick);
+  sensitive << tick_;
+  dont_initialize();
+}
+
+void Chip::wire() {
+  const Arch& arch = context_.net.arch;
+  auto input_of = [&](GridPos p, Side side) -> sc_core::sc_export<LinkTarget>& {
+    const int s = static_cast<int>(side);
+    if (arch.cell_type(p) == CellType::NeuronTile) return tiles_[arch.tile_at(p)]->in[s];
+    return routers_[routes_.router_index(arch, p)]->in[s];
+  };
+  auto bind_outputs = [&](GridPos p, sc_core::sc_vector<OutPort>& outputs) {
+    for (Side s : kAllSides)
+      if (arch.in_grid(step(p, s))) outputs[static_cast<int>(s)].bind(input_of(step(p, s), opposite(s)));
+  };
+  for (int t = 0; t < arch.num_tiles(); ++t) bind_outputs(arch.tile_pos(t), tiles_[t]->out);
+  for (std::size_t r = 0; r < routers_.size(); ++r) bind_outputs(routes_.routers[r].pos, routers_[r]->out);
+}
+
+void Chip::start_sample(const BinnedSample& sample, int index) {
+  sample_ = &sample;
+  SampleResult& result = context_.sample;
+  result = SampleResult{};
+  result.index = index;
+  result.recording = sample.recording;
+  result.subset = sample.subset;
+  result.label = sample.label;
+  result.class_counts.assign(context_.net.num_classes, 0);
+  prediction_per_step_.clear();
+  next_step_ = 1;
+  context_.origin = current_cycle() + 1;
+  tick_.notify(cycles(1));
+}
+
+void Chip::on_tick() {
+  const int step = next_step_++;
+  const int steps = static_cast<int>(sample_->active.size());
+  SampleResult& result = context_.sample;
+  if (step > 1) {
+    step_spikes_.clear();
+    for (auto& tile : tiles_) tile->end_tick(step_spikes_);  // tile order = increasing neuron ids
+    result.spikes += static_cast<std::int64_t>(step_spikes_.size());
+    for (int n : step_spikes_)
+      if (class_of_neuron_[n] >= 0) ++result.class_counts[class_of_neuron_[n]];
+    prediction_per_step_.push_back(predict_class(result.class_counts));
+    if (context_.config.record_spikes) result.spike_trains.push_back(step_spikes_);
+  }
+  if (step > steps) {
+    sc_core::sc_pause();
+    return;
+  }
+  const int input_tiles = context_.net.num_input_tiles();
+  for (int t = 0; t < static_cast<int>(tiles_.size()); ++t)
+    tiles_[t]->begin_tick(step, t < input_tiles ? sample_->active[step - 1] : kNoInput);
+  tick_.notify(cycles(context_.tick_cycles));
+}
+
+std::int64_t Chip::reset_blocks() {
+  std::int64_t left = 0;
+  for (auto& tile : tiles_) left += tile->reset();
+  for (auto& router : routers_) left += router->reset();
+  tick_.cancel();
+  return left;
+}
+
+SampleResult Chip::finish_sample() {
+  SampleResult result = std::move(context_.sample);
+  context_.sample = SampleResult{};
+  result.undelivered = reset_blocks();
+  result.prediction = predict_class(result.class_counts);
+  // Decision latency: the first step from which the running prediction equals the final one.
+  int decision = static_cast<int>(prediction_per_step_.size());
+  while (decision > 1 && prediction_per_step_[decision - 2] == result.prediction) --decision;
+  result.decision_step = decision;
+  RunStats& run = context_.stats;
+  run.undelivered += result.undelivered;
+  run.spikes += result.spikes;
+  run.simulated_cycles += static_cast<Cycle>(sample_->active.size()) * context_.tick_cycles;
+  SampleResult summary = result;
+  summary.spike_trains.clear();
+  summary.deliveries.clear();
+  run.samples.push_back(std::move(summary));
+  sample_ = nullptr;
+  return result;
+}
+
+RunStats Chip::stats() const {
+  RunStats run = context_.stats;
+  run.routers.clear();
+  for (const auto& r : routers_) run.routers.push_back(r->stats());
+  run.tiles.clear();
+  for (const auto& t : tiles_) run.tiles.push_back(t->stats());
+  return run;
+}
+
+void Chip::trace(sc_core::sc_trace_file* file, const TraceConfig& what) const {
+  const Arch& arch = context_.net.arch;
+  auto selected = [&](GridPos p) {
+    if (what.only_cells.empty()) return true;
+    for (GridPos q : what.only_cells)
+      if (q == p) return true;
+    return false;
+  };
+  if (what.tiles)
+    for (int t = 0; t < arch.num_tiles(); ++t)
+      if (selected(arch.tile_pos(t))) tiles_[t]->trace(file);
+  if (what.routers)
+    for (std::size_t r = 0; r < routers_.size(); ++r)
+      if (selected(routes_.routers[r].pos)) routers_[r]->trace(file);
+}
+
+}  // namespace mosaic::sim

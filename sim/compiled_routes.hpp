@@ -1,0 +1,51 @@
+#pragma once
+// The routing tables turned into what the blocks look up per event, after checking that
+// they belong to the network and deliver every synapse (bad tables are refused as InputError).
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mapping/routing_tables.hpp"
+#include "models/network.hpp"
+
+namespace mosaic::sim {
+
+constexpr std::uint8_t side_bit(Side s) { return static_cast<std::uint8_t>(1u << static_cast<int>(s)); }
+
+struct RouterConfig {
+  GridPos pos;
+  CellType type = CellType::R1;
+  // out_sides[in_side][source neuron]: bit mask of the sides the line is copied to (0 = no line).
+  // Empty when the router holds no line at all.
+  std::array<std::vector<std::uint8_t>, kSides> out_sides;
+  bool has_lines() const { return !out_sides[0].empty(); }
+};
+
+struct TileConfig {
+  int tile = 0;
+  // line_targets[in_side][source neuron]: synapses the line reaches in this tile, -1 = no line.
+  std::array<std::vector<std::int16_t>, kSides> line_targets;
+  bool has_lines() const { return !line_targets[0].empty(); }
+};
+
+struct CompiledRoutes {
+  std::vector<RouterConfig> routers;  // one per router position, row-major (Arch::routers())
+  std::vector<int> router_of_cell;    // full-grid cell (row-major) -> index in routers, -1 for tiles
+  std::vector<TileConfig> tiles;      // by tile id
+  std::vector<std::uint8_t> emit_sides;  // per neuron: sides whose router has a line for it
+  // hops[source][tile]: routers from the source's tile to `tile` (0 = own tile, -1 = not reached).
+  std::vector<std::vector<int>> hops;
+  int max_hops = 0;
+
+  int router_index(const Arch& arch, GridPos p) const;  // -1 when p is not a router
+  // Cycles from emission to the synaptic event on the longest path.
+  int worst_path_latency(int router_cycles, int tile_cycles) const { return max_hops * router_cycles + tile_cycles; }
+};
+
+// `file` names the tables in error messages. Refuses tables made for another arch or network,
+// lines at positions that are no router or tile, lines that leave the grid or reach a cell
+// with no matching input line (a missing tile), and recurrent synapses the routes never deliver.
+CompiledRoutes compile_routes(const Network& net, const mapping::RoutingTables& tables, const std::string& file);
+
+}  // namespace mosaic::sim

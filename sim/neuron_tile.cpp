@@ -1,0 +1,180 @@
+#include "sim/neuron_tile.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <string>
+
+namespace mosaic::sim {
+
+namespace {
+std::vector<int> neurons_of_tile(const Arch& arch, int tile) {
+  std::vector<int> ids(arch.neurons_per_tile());
+  std::iota(ids.begin(), ids.end(), arch.first_neuron(tile));
+  return ids;
+}
+}  // namespace
+
+NeuronTile::NeuronTile(sc_core::sc_module_name name, int tile, const CompiledRoutes& routes, ChipContext& context)
+    : sc_core::sc_module(name),
+      out("out", kSides),
+      in("in", kSides),
+      tile_(tile),
+      lines_(routes.tiles[tile]),
+      emit_sides_(routes.emit_sides),
+      context_(context),
+      first_neuron_(context.net.arch.first_neuron(tile)),
+      population_(context.net, neurons_of_tile(context.net.arch, tile)) {
+  const Network& net = context.net;
+  const int k = net.arch.neurons_per_tile();
+  own_targets_.assign(k, 0);
+  for (const Synapse& s : net.recurrent)
+    if (net.arch.tile_of_neuron(s.pre) == tile && net.arch.tile_of_neuron(s.post) == tile)
+      ++own_targets_[s.pre - first_neuron_];
+  input_targets_.assign(net.input.n_inp, 0);
+  for (const InputSynapse& s : net.input.weights)
+    if (net.arch.tile_of_neuron(s.neuron) == tile) ++input_targets_[s.channel];
+  for (Side s : kAllSides) {
+    const int i = static_cast<int>(s);
+    input_sides_[i].tile = this;
+    input_sides_[i].side = s;
+    in[i].bind(input_sides_[i]);
+  }
+  active_.assign(num_keys(net), 0);
+  spike_lines_ = std::make_unique<bool[]>(k);
+  std::fill(spike_lines_.get(), spike_lines_.get() + k, false);
+  stats_.tile = tile;
+  SC_METHOD(on_cycle);
+  sensitive << wake_;
+  dont_initialize();
+}
+
+void NeuronTile::begin_tick(int step, const std::vector<int>& bin_channels) {
+  step_ = step;
+  const Cycle now = context_.now();
+  const Cycle ready = now + context_.config.tile_cycles;
+  // North-edge input lines: dedicated wires into the tile's own crossbar, never routed.
+  for (int channel : bin_channels)
+    if (input_targets_[channel] > 0) enqueue({{input_key(channel), step, now}, ready, -1, input_targets_[channel]});
+  const bool aer = context_.config.mode == LinkMode::Aer;
+  for (int neuron : last_spikes_) {
+    const SpikeEvent event{neuron_key(context_.net, neuron), step, now};
+    const int own = own_targets_[neuron - first_neuron_];
+    if (own > 0) enqueue({event, ready, -1, own});
+    const std::uint8_t sides = emit_sides_[neuron];
+    for (Side s : kAllSides) {
+      if (!(sides & side_bit(s))) continue;
+      if (aer) outbox_[static_cast<int>(s)].push_back(event);
+      else out[static_cast<int>(s)]->accept(event, now);
+    }
+  }
+  if (aer) wake_at(wake_, now, now);
+}
+
+void NeuronTile::accept(Side side, const SpikeEvent& event, Cycle now) {
+  const int source = event.key - context_.net.input.n_inp;
+  const int targets = lines_.has_lines() ? lines_.line_targets[static_cast<int>(side)][source] : -1;
+  if (targets < 0) return;  // compile_routes refuses tables that route here without a line
+  enqueue({event, now + context_.config.tile_cycles, static_cast<int>(side), targets});
+}
+
+void NeuronTile::enqueue(const Delivery& delivery) {
+  // Every sender adds the same tile latency, so deliveries arrive in order; insert otherwise.
+  if (inbox_.empty() || inbox_.back().ready <= delivery.ready) inbox_.push_back(delivery);
+  else
+    inbox_.insert(std::upper_bound(inbox_.begin(), inbox_.end(), delivery,
+                                   [](const Delivery& a, const Delivery& b) { return a.ready < b.ready; }),
+                  delivery);
+  wake_at(wake_, delivery.ready, context_.now());
+}
+
+void NeuronTile::on_cycle() {
+  const Cycle now = context_.now();
+  deliver_until(now);  // read inputs and evaluate: synaptic events of this cycle
+  if (context_.config.mode == LinkMode::Aer) send_aer(now);  // write outputs
+  schedule_next(now);
+}
+
+void NeuronTile::deliver_until(Cycle now) {
+  while (!inbox_.empty() && inbox_.front().ready <= now) {
+    const Delivery d = inbox_.front();
+    inbox_.pop_front();
+    if (!active_[d.event.key]) {
+      active_[d.event.key] = 1;
+      active_keys_.push_back(d.event.key);
+    }
+    const bool late = d.event.step < step_;
+    ++stats_.deliveries;
+    stats_.synaptic_events += d.targets;
+    RunStats& run = context_.stats;
+    ++run.deliveries;
+    run.synaptic_events += d.targets;
+    run.add_latency(d.ready - d.event.emitted);
+    ++context_.sample.events;
+    if (late) {
+      ++stats_.late_events;
+      ++run.late_events;
+      ++context_.sample.late_events;
+    }
+    if (context_.config.record_deliveries)
+      context_.sample.deliveries.push_back({d.event.key, tile_, d.in_side < 0 ? Side::North : static_cast<Side>(d.in_side),
+                                            d.in_side >= 0, d.event.step, step_, d.event.emitted, d.ready});
+  }
+}
+
+void NeuronTile::send_aer(Cycle now) {
+  for (int s = 0; s < kSides; ++s) {
+    auto& queue = outbox_[s];
+    if (!queue.empty() && out[s]->has_room(now)) {
+      out[s]->accept(queue.front(), now);
+      queue.pop_front();
+    }
+  }
+}
+
+void NeuronTile::schedule_next(Cycle now) {
+  Cycle next = inbox_.empty() ? std::numeric_limits<Cycle>::max() : inbox_.front().ready;
+  for (const auto& queue : outbox_)
+    if (!queue.empty()) next = std::min(next, now + 1);
+  if (next != std::numeric_limits<Cycle>::max()) wake_at(wake_, next, now);
+}
+
+void NeuronTile::end_tick(std::vector<int>& spiked) {
+  deliver_until(context_.now());  // lines due in the last cycle of the tick still count
+  const std::size_t first = spiked.size();
+  population_.step(active_, spiked);
+  for (int key : active_keys_) active_[key] = 0;
+  active_keys_.clear();
+  last_spikes_.assign(spiked.begin() + static_cast<std::ptrdiff_t>(first), spiked.end());
+  stats_.spikes += static_cast<std::int64_t>(last_spikes_.size());
+  context_.stats.neuron_updates += context_.net.arch.neurons_per_tile();
+  if (context_.tracing) {
+    const int k = context_.net.arch.neurons_per_tile();
+    std::fill(spike_lines_.get(), spike_lines_.get() + k, false);
+    for (int n : last_spikes_) spike_lines_[n - first_neuron_] = true;
+  }
+}
+
+std::int64_t NeuronTile::reset() {
+  std::int64_t left = static_cast<std::int64_t>(inbox_.size());
+  for (auto& queue : outbox_) {
+    left += static_cast<std::int64_t>(queue.size());
+    queue.clear();
+  }
+  inbox_.clear();
+  for (int key : active_keys_) active_[key] = 0;
+  active_keys_.clear();
+  last_spikes_.clear();
+  population_.reset();
+  step_ = 0;
+  std::fill(spike_lines_.get(), spike_lines_.get() + context_.net.arch.neurons_per_tile(), false);
+  wake_.cancel();
+  return left;
+}
+
+void NeuronTile::trace(sc_core::sc_trace_file* file) const {
+  for (int i = 0; i < context_.net.arch.neurons_per_tile(); ++i)
+    sc_core::sc_trace(file, spike_lines_[i], std::string(name()) + ".z_" + std::to_string(first_neuron_ + i));
+}
+
+}  // namespace mosaic::sim

@@ -1,0 +1,66 @@
+#pragma once
+// A routing tile: a binary crossbar that copies an event arriving on an input line to every
+// output side whose cell is set (multicast). R0 and R1 differ only in where they sit and what
+// they connect, so both are this one class with a type.
+//
+// crossbar mode: every line is dedicated; an event arriving in cycle c leaves in c + router_cycles.
+// aer mode: each input side has a FIFO of fifo_depth events; an event becomes eligible
+// router_cycles after it arrived; each output side sends at most one event per cycle, chosen
+// round-robin among the input sides whose head event wants it, and only when the receiver has
+// room (back-pressure). A multicast head leaves its FIFO once every side it wants has sent it.
+#include <array>
+#include <deque>
+
+#include <systemc>
+
+#include "sim/compiled_routes.hpp"
+#include "sim/context.hpp"
+
+namespace mosaic::sim {
+
+class Router : public sc_core::sc_module {
+ public:
+  sc_core::sc_vector<OutPort> out;                            // by Side
+  sc_core::sc_vector<sc_core::sc_export<LinkTarget>> in;      // by Side
+
+  SC_HAS_PROCESS(Router);
+  Router(sc_core::sc_module_name name, const RouterConfig& config, ChipContext& context);
+
+  // Empties the FIFOs between samples; returns the events that were still inside.
+  std::int64_t reset();
+  const RouterStats& stats() const { return stats_; }
+  void trace(sc_core::sc_trace_file* file) const;
+
+ private:
+  struct InputSide : LinkTarget {
+    Router* router = nullptr;
+    Side side = Side::North;
+    bool has_room(Cycle now) const override { return router->has_room(side, now); }
+    void accept(const SpikeEvent& event, Cycle now) override { router->accept(side, event, now); }
+  };
+  struct Queued {
+    SpikeEvent event;
+    Cycle ready = 0;            // crossbar: leaves then; aer: may compete from then on
+    std::uint8_t pending = 0;   // output sides still to send it to
+  };
+
+  bool has_room(Side side, Cycle now) const;
+  void accept(Side side, const SpikeEvent& event, Cycle now);
+  void on_cycle();  // SC_METHOD, woken only for cycles with work
+  void forward_crossbar(Cycle now);
+  void arbitrate_aer(Cycle now);
+  void schedule_next(Cycle now);
+
+  const RouterConfig& config_;
+  ChipContext& context_;
+  const int source_key_offset_;  // key - offset = source neuron
+  std::array<InputSide, kSides> input_sides_;
+  std::array<std::deque<Queued>, kSides> fifo_;
+  std::array<Cycle, kSides> popped_at_;     // aer: the cycle a FIFO last freed a slot
+  std::array<int, kSides> round_robin_{};   // per output: the input side that goes first next
+  std::array<int, kSides> fifo_level_{};    // traced occupancy
+  sc_core::sc_event wake_;
+  RouterStats stats_;
+};
+
+}  // namespace mosaic::sim

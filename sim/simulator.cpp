@@ -1,0 +1,52 @@
+#include "sim/simulator.hpp"
+
+#include <chrono>
+#include <stdexcept>
+
+namespace mosaic::sim {
+
+namespace {
+bool elaborated = false;  // SystemC: one elaboration per process
+}
+
+Simulator::Simulator(const Network& net, CompiledRoutes routes, const SimConfig& config)
+    : config_(config), routes_(std::move(routes)) {
+  if (elaborated) throw std::logic_error("Simulator: SystemC allows one elaboration per process");
+  elaborated = true;
+  config_.validate("configuration");
+  chip_ = std::make_unique<Chip>("chip", net, routes_, config_);
+  if (!config_.trace.vcd_path.empty()) {
+    std::string base = config_.trace.vcd_path;  // SystemC appends ".vcd" itself
+    if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
+    trace_file_ = sc_core::sc_create_vcd_trace_file(base.c_str());
+    trace_file_->set_time_unit(1, sc_core::SC_NS);  // one cycle
+    chip_->trace(trace_file_, config_.trace);
+  }
+}
+
+Simulator::~Simulator() { stop_tracing(); }
+
+void Simulator::stop_tracing() {
+  if (!trace_file_) return;
+  sc_core::sc_close_vcd_trace_file(trace_file_);
+  trace_file_ = nullptr;
+  chip_->set_tracing(false);
+}
+
+SampleResult Simulator::run(const BinnedSample& sample, int index, bool traced) {
+  const auto start = std::chrono::steady_clock::now();
+  chip_->set_tracing(traced && trace_file_ != nullptr);
+  chip_->start_sample(sample, index);
+  sc_core::sc_start();  // until the chip pauses after the last step
+  SampleResult result = chip_->finish_sample();
+  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+RunStats Simulator::stats() const {
+  RunStats run = chip_->stats();
+  run.simulation_seconds = seconds_;
+  return run;
+}
+
+}  // namespace mosaic::sim

@@ -1,0 +1,86 @@
+#pragma once
+// What a run measures. Blocks count into these structures; worker processes serialise them
+// to JSON and the parent merges them (merge() adds counts, keeps maxima, concatenates samples).
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "models/arch.hpp"
+#include "sim/sim_config.hpp"
+
+namespace mosaic::sim {
+
+struct RouterStats {
+  GridPos pos;
+  CellType type = CellType::R1;
+  std::int64_t traversals = 0;              // events that crossed this router
+  std::array<std::int64_t, 8> port_events{};  // port vector order: in_N..in_W, out_N..out_W
+  std::array<int, 4> max_fifo{};             // aer: largest occupancy of each input FIFO
+  std::int64_t stall_cycles = 0;             // aer: cycles an output waited for room downstream
+};
+
+struct TileStats {
+  int tile = 0;
+  std::int64_t spikes = 0;
+  std::int64_t deliveries = 0;        // lines that reached the tile (routed, own crossbar, input)
+  std::int64_t synaptic_events = 0;   // synapses those lines drove
+  std::int64_t late_events = 0;
+};
+
+// One delivery, kept only when SimConfig::record_deliveries is set.
+struct DeliveryRecord {
+  int key = 0;
+  int tile = 0;
+  Side in_side = Side::North;
+  bool routed = false;   // false: own crossbar or north-edge input line
+  int step = 0;          // the step the event was due in
+  int applied_step = 0;  // the step it was applied in (later than `step` when late)
+  Cycle emitted = 0;
+  Cycle delivered = 0;
+};
+
+struct SampleResult {
+  int index = 0;       // position in the run's sample list
+  int recording = 0;
+  int subset = 0;
+  int label = 0;
+  int prediction = 0;
+  int decision_step = 0;   // first step from which the prediction no longer changes
+  std::int64_t spikes = 0;
+  std::int64_t events = 0;       // router traversals + deliveries
+  std::int64_t late_events = 0;
+  std::int64_t undelivered = 0;  // events still travelling when the sample ended
+  int reference_prediction = -1;  // when the reference pass ran too
+  int spike_mismatch_steps = -1;  // steps whose spikes differ from the reference (-1: not compared)
+  std::vector<int> class_counts;
+  std::vector<std::vector<int>> spike_trains;  // record_spikes only, not serialised
+  std::vector<DeliveryRecord> deliveries;      // record_deliveries only, not serialised
+};
+
+struct RunStats {
+  std::vector<SampleResult> samples;
+  std::vector<RouterStats> routers;
+  std::vector<TileStats> tiles;
+  std::vector<std::int64_t> latency_histogram;  // [cycles from emission to delivery] -> deliveries
+  std::int64_t spikes = 0;
+  std::int64_t router_traversals = 0;
+  std::int64_t deliveries = 0;
+  std::int64_t synaptic_events = 0;
+  std::int64_t neuron_updates = 0;
+  std::int64_t late_events = 0;
+  std::int64_t undelivered = 0;
+  Cycle simulated_cycles = 0;
+  double simulation_seconds = 0;  // wall time inside the simulator, summed over workers
+  double reference_seconds = 0;   // wall time of the reference pass, when it ran
+
+  std::int64_t events() const { return router_traversals + deliveries; }
+  void add_latency(Cycle latency);
+  void merge(const RunStats& other);
+};
+
+nlohmann::json to_json(const RunStats& stats);
+RunStats run_stats_from_json(const nlohmann::json& j);
+
+}  // namespace mosaic::sim

@@ -1,0 +1,110 @@
+// The simulator against the reference forward pass: with a tick at least as long as the worst
+// path, every spike train is identical; with a shorter tick, late events appear exactly where
+// a path is longer than the tick. Each TEST runs in its own process (one SystemC elaboration).
+#include <gtest/gtest.h>
+
+#include "models/reference.hpp"
+#include "sim/simulator.hpp"
+#include "sim_fixtures.hpp"
+
+namespace mosaic::sim {
+namespace {
+
+struct Fixture {
+  Network net;
+  std::vector<BinnedSample> samples;
+  std::vector<std::vector<int>> hops;
+  mapping::RoutingTables tables;
+};
+
+Fixture make_fixture(const std::string& name, int recordings) {
+  Fixture f;
+  f.net = testing::random_network(Arch(3, 3, 16), 7);
+  f.samples = testing::write_and_bin_samples(f.net, testing::scratch_dir(name) + "/input.h5", recordings, 11);
+  f.tables = testing::south_first_tables(f.net, &f.hops);
+  return f;
+}
+
+// Runs every sample through simulator and reference; returns the simulator's statistics.
+RunStats expect_identical_spike_trains(const Fixture& f, SimConfig config) {
+  config.record_spikes = true;
+  Simulator sim(f.net, compile_routes(f.net, f.tables, "tables"), config);
+  ReferenceModel reference(f.net);
+  std::int64_t spikes = 0;
+  for (std::size_t i = 0; i < f.samples.size(); ++i) {
+    const SampleResult got = sim.run(f.samples[i], static_cast<int>(i));
+    const ForwardResult want = reference.run(f.samples[i]);
+    EXPECT_EQ(got.spike_trains, want.spikes) << "sample " << i;
+    EXPECT_EQ(got.class_counts, want.class_counts);
+    EXPECT_EQ(got.prediction, want.prediction);
+    EXPECT_EQ(got.late_events, 0);
+    EXPECT_EQ(got.undelivered, 0);
+    spikes += got.spikes;
+  }
+  // The fixture must exercise the routes: neither silent nor saturated.
+  const double rate = static_cast<double>(spikes) /
+                      (static_cast<double>(f.samples.size()) * f.net.input.bins * f.net.arch.num_neurons());
+  ::testing::Test::RecordProperty("spike_rate", std::to_string(rate));
+  EXPECT_GT(rate, 0.02);
+  EXPECT_LT(rate, 0.3);
+  RunStats stats = sim.stats();
+  EXPECT_GT(stats.router_traversals, 10000);
+  return stats;
+}
+
+TEST(SimFidelity, CrossbarAtWorstPathTickMatchesReference) {
+  const Fixture f = make_fixture("crossbar", 30);
+  ASSERT_EQ(f.samples.size(), 60u);  // two interleaved subsets per recording
+  SimConfig config;  // tick 0: the worst path latency
+  const RunStats stats = expect_identical_spike_trains(f, config);
+  EXPECT_EQ(stats.late_events, 0);
+}
+
+TEST(SimFidelity, CrossbarWithSlowRoutersAndLongTickMatchesReference) {
+  const Fixture f = make_fixture("slow", 10);
+  SimConfig config;
+  config.router_cycles = 3;
+  config.tile_cycles = 2;
+  config.tick_cycles = 200;
+  expect_identical_spike_trains(f, config);
+}
+
+TEST(SimFidelity, AerWithRoomyTickMatchesReference) {
+  const Fixture f = make_fixture("aer", 10);
+  SimConfig config;
+  config.mode = LinkMode::Aer;
+  config.fifo_depth = 2;
+  config.tick_cycles = 400;  // congestion delays events, but never beyond the tick
+  const RunStats stats = expect_identical_spike_trains(f, config);
+  std::int64_t stalls = 0;
+  for (const RouterStats& r : stats.routers) stalls += r.stall_cycles;
+  EXPECT_GT(stalls, 0);  // shallow FIFOs do back-pressure on this traffic
+}
+
+TEST(SimFidelity, TickShorterThanLongestPathMakesLateEvents) {
+  const Fixture f = make_fixture("late", 5);
+  SimConfig config;
+  config.record_deliveries = true;
+  const CompiledRoutes routes = compile_routes(f.net, f.tables, "tables");
+  const int worst = routes.worst_path_latency(config.router_cycles, config.tile_cycles);
+  config.tick_cycles = worst - 2;
+  Simulator sim(f.net, routes, config);
+  std::int64_t late = 0;
+  for (std::size_t i = 0; i < f.samples.size(); ++i) {
+    const SampleResult r = sim.run(f.samples[i], static_cast<int>(i));
+    late += r.late_events;
+    for (const DeliveryRecord& d : r.deliveries) {
+      // Emission is at the start of a tick: an event is late exactly when its path is longer.
+      const bool longer_than_tick = d.delivered - d.emitted > config.tick_cycles;
+      EXPECT_EQ(d.applied_step > d.step, longer_than_tick);
+      if (longer_than_tick) {
+        EXPECT_EQ(d.applied_step, d.step + 1);
+      }
+    }
+  }
+  EXPECT_GT(late, 0);
+  EXPECT_EQ(sim.stats().late_events, late);
+}
+
+}  // namespace
+}  // namespace mosaic::sim
