@@ -44,8 +44,9 @@ struct CompiledRoutes {
 };
 
 // `file` names the tables in error messages. Refuses tables made for another arch or network,
-// lines at positions that are no router or tile, lines that leave the grid or reach a cell
-// with no matching input line (a missing tile), and recurrent synapses the routes never deliver.
+// lines at positions that are no router, lines that leave the grid, and tables whose lines do
+// not bring every source to exactly the targets of its synapses (mapping::table_problems), such
+// as a line routed into a tile that has no input line for it.
 CompiledRoutes compile_routes(const Network& net, const mapping::RoutingTables& tables, const std::string& file);
 
 }  // namespace mosaic::sim
