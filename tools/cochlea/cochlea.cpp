@@ -24,34 +24,45 @@ class SplitMix64 {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
   }
-  double uniform() { return (next() >> 11) * 0x1.0p-53; }  // [0, 1)
 
  private:
   uint64_t state_;
 };
 
-// Binomial(n, p) by inversion of the CDF with one uniform number. Nearly every draw is 0
-// (p is a per-sample probability), and u < 1 - n p <= (1 - p)^n = P(0) settles it cheaply.
-int draw_binomial(int n, double p, SplitMix64& rng) {
-  const double u = rng.uniform();
-  if (n <= 0 || p <= 0.0 || u < 1.0 - n * p) return 0;
-  if (p >= 1.0) return n;
-  const double q = 1.0 - p;
-  double probability = 1.0;  // P(K = 0) = q^n, by squaring (n <= 255)
-  double base = q;
-  for (int e = n; e > 0; e >>= 1) {
-    if (e & 1) probability *= base;
-    base *= base;
+// Binomial(n, p) by inversion of the CDF with one uniform number u, n <= 255. The caller
+// settles most draws with u < 1 - n p <= (1 - p)^n = P(0) (then K = 0) before calling.
+// Float precision is ample for a 24-bit uniform number.
+class BinomialSampler {
+ public:
+  BinomialSampler() {
+    for (int k = 0; k < 256; ++k) reciprocal_[k] = 1.0f / (k + 1);
   }
-  double cumulative = probability;
-  int k = 0;
-  while (u >= cumulative && k < n) {
-    probability *= (static_cast<double>(n - k) / (k + 1)) * (p / q);
-    ++k;
-    cumulative += probability;
+
+  // Smallest k with u < P(K <= k).
+  int invert(int n, float p, float u) const {
+    if (n <= 0 || p <= 0.0f) return 0;
+    if (p >= 1.0f) return n;
+    const float q = 1.0f - p;
+    // P(0) = q^n by squaring, without data-dependent branches.
+    float probability = 1.0f, base = q;
+    for (int bit = 0; bit < 8; ++bit) {
+      probability *= ((n >> bit) & 1) ? base : 1.0f;
+      base *= base;
+    }
+    const float odds = p / q;
+    float cumulative = probability;
+    int k = 0;
+    while (u >= cumulative && k < n) {
+      probability *= static_cast<float>(n - k) * reciprocal_[k] * odds;
+      ++k;
+      cumulative += probability;
+    }
+    return k;
   }
-  return k;
-}
+
+ private:
+  float reciprocal_[256];
+};
 
 // Fourth-order gammatone filters (Patterson et al. 1992; Glasberg & Moore 1990 ERB) as a
 // cascade of four identical complex one-pole resonators per channel (Holdsworth et al.
@@ -189,59 +200,115 @@ class HairCells {
 
 // Per channel: fibres_per_channel auditory-nerve fibres, each firing with the hair cell's
 // release probability unless it fired within the refractory period. The fibres that are
-// not refractory are drawn together with one binomial draw per channel and sample; a
-// ring buffer of recent spike counts tells how many are refractory. They converge on a
-// bushy cell: current-based LIF, exact exponential decay per sample, reset to 0.
+// not refractory are drawn together, one binomial draw per channel and step; a ring of
+// recent spike counts tells how many are refractory. They converge on a bushy cell:
+// current-based LIF, exact exponential decay per step, reset to 0, refractory period.
+//
+// The step is split into passes so that the common work vectorises across channels:
+// (1) uniform numbers (one xorshift32 stream per channel) and the cheap test u < 1 - n p
+// that settles "no spike" for most channels; (2) exact CDF inversion, scalar, only for the
+// channels that test left open; (3) refractory bookkeeping and the bushy-cell update.
 class FibresAndBushyCells {
  public:
-  FibresAndBushyCells(size_t channels, const CochleaConfig& config, double rate_hz)
-      : fibres_(config.fibres_per_channel),
-        fibre_refractory_samples_(std::max(1, static_cast<int>(std::lround(config.fibre_refractory_s * rate_hz)))),
-        bushy_refractory_samples_(static_cast<int>(std::lround(config.bushy_refractory_s * rate_hz))),
-        syn_decay_(std::exp(-1.0 / (config.bushy_tau_syn_s * rate_hz))),
-        mem_decay_(std::exp(-1.0 / (config.bushy_tau_mem_s * rate_hz))),
-        weight_(config.bushy_weight_per_fibre_spike),
-        threshold_(config.bushy_threshold),
-        recent_spikes_(channels * fibre_refractory_samples_, 0),
-        refractory_fibres_(channels, 0),
-        current_(channels, 0.0),
-        voltage_(channels, 0.0),
-        bushy_refractory_left_(channels, 0) {}
-
-  // Appends the channels whose bushy cell fires in this sample.
-  void step(const float* release_probability, SplitMix64& rng, std::vector<uint16_t>& fired) {
-    const size_t channels = current_.size();
-    const size_t slot = ring_position_;
-    for (size_t c = 0; c < channels; ++c) {
-      uint8_t& expiring = recent_spikes_[c * fibre_refractory_samples_ + slot];
-      refractory_fibres_[c] -= expiring;  // these fibres fired one refractory period ago
-      const int spikes = draw_binomial(fibres_ - refractory_fibres_[c], release_probability[c], rng);
-      expiring = static_cast<uint8_t>(spikes);
-      refractory_fibres_[c] += spikes;
-
-      current_[c] = current_[c] * syn_decay_ + weight_ * spikes;
-      voltage_[c] = voltage_[c] * mem_decay_ + (1.0 - mem_decay_) * current_[c];
-      if (bushy_refractory_left_[c] > 0) {
-        --bushy_refractory_left_[c];
-        voltage_[c] = 0.0;
-      } else if (voltage_[c] > threshold_) {
-        fired.push_back(static_cast<uint16_t>(c));
-        voltage_[c] = 0.0;
-        bushy_refractory_left_[c] = bushy_refractory_samples_;
-      }
+  FibresAndBushyCells(size_t channels, const CochleaConfig& config, double rate_hz, uint64_t seed)
+      : channels_(channels),
+        fibres_(config.fibres_per_channel),
+        fibre_refractory_steps_(std::max(1, static_cast<int>(std::lround(config.fibre_refractory_s * rate_hz)))),
+        bushy_refractory_steps_(static_cast<int>(std::lround(config.bushy_refractory_s * rate_hz))),
+        syn_decay_(static_cast<float>(std::exp(-1.0 / (config.bushy_tau_syn_s * rate_hz)))),
+        mem_decay_(static_cast<float>(std::exp(-1.0 / (config.bushy_tau_mem_s * rate_hz)))),
+        weight_(static_cast<float>(config.bushy_weight_per_fibre_spike)),
+        threshold_(static_cast<float>(config.bushy_threshold)),
+        recent_spikes_(static_cast<size_t>(fibre_refractory_steps_) * channels, 0),
+        available_(channels, fibres_),
+        uniform_(channels),
+        spikes_(channels),
+        current_(channels, 0.0f),
+        voltage_(channels, 0.0f),
+        refractory_left_(channels, 0),
+        fired_flag_(channels, 0),
+        open_channels_(channels) {
+    SplitMix64 seeder(seed);
+    rng_state_.resize(channels);
+    for (uint32_t& state : rng_state_) {
+      do state = static_cast<uint32_t>(seeder.next() >> 32);
+      while (state == 0);  // xorshift32 must not start at 0
     }
-    ring_position_ = (ring_position_ + 1) % fibre_refractory_samples_;
+  }
+
+  // Appends the channels whose bushy cell fires in this step.
+  void step(const float* release_probability, std::vector<uint16_t>& fired) {
+    uint8_t* expiring = recent_spikes_.data() + ring_position_ * channels_;  // fired one period ago
+    int32_t* available = available_.data();
+    uint32_t* rng_state = rng_state_.data();
+    float* uniform = uniform_.data();
+    int32_t* spikes = spikes_.data();
+    uint32_t* open_channels = open_channels_.data();
+
+    // Pass 1: fibres back from refractoriness, uniforms, cheap zero test (vectorised).
+#pragma GCC ivdep
+    for (size_t c = 0; c < channels_; ++c) {
+      available[c] += expiring[c];
+      uint32_t x = rng_state[c];  // xorshift32 (Marsaglia 2003)
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      rng_state[c] = x;
+      uniform[c] = static_cast<float>(x >> 8) * 0x1.0p-24f;
+      spikes[c] = 0;
+    }
+    size_t open_count = 0;
+    for (size_t c = 0; c < channels_; ++c) {  // branch-free compaction of the open channels
+      open_channels[open_count] = static_cast<uint32_t>(c);
+      open_count += uniform[c] >= 1.0f - available[c] * release_probability[c];
+    }
+    // Pass 2: exact draws for the open channels.
+    for (size_t i = 0; i < open_count; ++i) {
+      const uint32_t c = open_channels[i];
+      spikes[c] = binomial_.invert(available[c], release_probability[c], uniform[c]);
+    }
+    // Pass 3: refractoriness and bushy cells (vectorised).
+    const float input_decay = 1.0f - mem_decay_;
+    uint8_t* fired_flag = fired_flag_.data();
+    float* current = current_.data();
+    float* voltage = voltage_.data();
+    int32_t* refractory_left = refractory_left_.data();
+    int fired_count = 0;
+#pragma GCC ivdep
+    for (size_t c = 0; c < channels_; ++c) {  // arithmetic instead of branches, so it vectorises
+      expiring[c] = static_cast<uint8_t>(spikes[c]);
+      available[c] -= spikes[c];
+      current[c] = current[c] * syn_decay_ + weight_ * static_cast<float>(spikes[c]);
+      const float v = voltage[c] * mem_decay_ + input_decay * current[c];
+      const int resting = refractory_left[c] > 0;
+      const int fires = (1 - resting) & (v > threshold_);
+      voltage[c] = v * static_cast<float>(1 - (resting | fires));
+      refractory_left[c] += fires * bushy_refractory_steps_ - resting;
+      fired_flag[c] = static_cast<uint8_t>(fires);
+      fired_count += fires;
+    }
+    if (fired_count > 0)
+      for (size_t c = 0; c < channels_; ++c)
+        if (fired_flag[c]) fired.push_back(static_cast<uint16_t>(c));
+    ring_position_ = (ring_position_ + 1) % fibre_refractory_steps_;
   }
 
  private:
+  BinomialSampler binomial_;
+  size_t channels_;
   int fibres_;
-  int fibre_refractory_samples_;
-  int bushy_refractory_samples_;
-  double syn_decay_, mem_decay_, weight_, threshold_;
-  std::vector<uint8_t> recent_spikes_;  // [channel][ring slot]
-  std::vector<int> refractory_fibres_;
-  std::vector<double> current_, voltage_;
-  std::vector<int> bushy_refractory_left_;
+  int fibre_refractory_steps_;
+  int bushy_refractory_steps_;
+  float syn_decay_, mem_decay_, weight_, threshold_;
+  std::vector<uint8_t> recent_spikes_;  // [ring slot][channel]
+  std::vector<int32_t> available_;      // fibres not refractory
+  std::vector<uint32_t> rng_state_;
+  std::vector<float> uniform_;
+  std::vector<int32_t> spikes_;
+  std::vector<float> current_, voltage_;
+  std::vector<int32_t> refractory_left_;
+  std::vector<uint8_t> fired_flag_;
+  std::vector<uint32_t> open_channels_;
   size_t ring_position_ = 0;
 };
 
@@ -310,8 +377,7 @@ SpikeTrain Cochlea::run(const std::vector<float>& audio, double sample_rate_hz, 
   const int decimation = config_.fibre_decimation;
   GammatoneBank filterbank(cf_hz_, config_);
   HairCells hair_cells(channels, config_.hair_cell, dt);
-  FibresAndBushyCells bushy_cells(channels, config_, config_.internal_rate_hz / decimation);
-  SplitMix64 rng(seed);
+  FibresAndBushyCells bushy_cells(channels, config_, config_.internal_rate_hz / decimation, seed);
 
   std::vector<float> displacement(channels), release_probability(channels), window_probability(channels, 0.0f);
   std::vector<uint16_t> fired;
@@ -324,7 +390,7 @@ SpikeTrain Cochlea::run(const std::vector<float>& audio, double sample_rate_hz, 
     for (size_t c = 0; c < channels; ++c) window_probability[c] += release_probability[c];
     if ((n + 1) % decimation != 0) continue;
     fired.clear();
-    bushy_cells.step(window_probability.data(), rng, fired);
+    bushy_cells.step(window_probability.data(), fired);
     std::fill(window_probability.begin(), window_probability.end(), 0.0f);
     const float window_start_s = static_cast<float>((n + 1 - decimation) * dt);
     for (uint16_t channel : fired) {

@@ -49,7 +49,7 @@ struct CochleaConfig {
   double bushy_tau_mem_s = 0.001;
   double bushy_tau_syn_s = 0.0005;
   double bushy_refractory_s = 0.001;
-  double bushy_weight_per_fibre_spike = 0.26;
+  double bushy_weight_per_fibre_spike = 0.25;
   double bushy_threshold = 1.0;
   // Seconds of silence appended so that the filter and cell tails are not cut off.
   double tail_s = 0.0;
