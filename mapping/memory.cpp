@@ -25,8 +25,6 @@ long r1_cells(const PortVector& ports, int neurons_per_tile) {
   return squared(std::max(in_lines, out_lines));
 }
 
-namespace {
-
 long cells_of(CellType type, const PortVector& canonical, int neurons_per_tile) {
   switch (type) {
     case CellType::NeuronTile: return nt_cells(canonical, neurons_per_tile);
@@ -35,6 +33,8 @@ long cells_of(CellType type, const PortVector& canonical, int neurons_per_tile) 
   }
   return 0;
 }
+
+namespace {
 
 TypeMemory& of_type(MemoryModel& model, CellType type) {
   return type == CellType::NeuronTile ? model.nt : type == CellType::R0 ? model.r0 : model.r1;
@@ -65,42 +65,53 @@ RoutingMemory routing_memory(const PortCounts& counts) {
   return memory;
 }
 
-PortCounts memory_preserving_limits(const PortCounts& reference) {
-  const Arch& arch = reference.arch();
-  const NeededCapacities needed = needed_capacities(reference);
-  PortCounts limits(arch);
-  for (int x = 0; x < arch.grid_rows(); ++x) {
-    for (int y = 0; y < arch.grid_cols(); ++y) {
-      const GridPos p{x, y};
-      const PortVector ports = canonical_ports(arch, p, reference.at(p));
-      PortVector canonical;
-      canonical.fill(kUnlimitedPort);
-      switch (arch.cell_type(p)) {
-        case CellType::NeuronTile:
-          for (Side side : kAllSides) canonical[in_port(side)] = needed.nt[in_port(side)];
-          break;
-        case CellType::R0:
-          canonical.fill(*std::max_element(ports.begin(), ports.end()));
-          break;
-        case CellType::R1:
-          // Tile-facing inputs (N, S) never exceed the K lines the formula already counts.
-          for (auto [a, b] : {std::pair{in_port(Side::East), in_port(Side::West)},
-                              std::pair{out_port(Side::North), out_port(Side::South)},
-                              std::pair{out_port(Side::East), out_port(Side::West)}})
-            canonical[a] = canonical[b] = larger(ports, a, b);
-          break;
-      }
-      // Back to physical sides: undo the rotation of east/west R1s.
-      PortVector& physical = limits.at(p);
-      physical = canonical;
-      if (arch.is_east_west_r1(p))
-        for (Side side : kAllSides) {
-          physical[in_port(side)] = canonical[in_port(canonical_r1_side(side))];
-          physical[out_port(side)] = canonical[out_port(canonical_r1_side(side))];
-        }
-    }
+namespace {
+
+template <typename Needed>
+auto& needed_of(Needed& needed, CellType type) {
+  return type == CellType::NeuronTile ? needed.nt : type == CellType::R0 ? needed.r0 : needed.r1;
+}
+
+PortVector elementwise_max(PortVector a, const PortVector& b) {
+  for (int port = 0; port < 8; ++port) a[port] = std::max(a[port], b[port]);
+  return a;
+}
+
+}  // namespace
+
+MemoryBudget::MemoryBudget(const PortCounts& reference)
+    : arch_(reference.arch()), reference_needed_(needed_capacities(reference)), worst_(),
+      instance_cells_(arch_.grid_rows() * arch_.grid_cols()) {
+  for (int x = 0; x < arch_.grid_rows(); ++x)
+    for (int y = 0; y < arch_.grid_cols(); ++y) instance_cells_[x * arch_.grid_cols() + y] = cells_at(reference, {x, y});
+}
+
+long MemoryBudget::cells_at(const PortCounts& counts, GridPos p) const {
+  return cells_of(arch_.cell_type(p), canonical_ports(arch_, p, counts.at(p)), arch_.neurons_per_tile());
+}
+
+bool MemoryBudget::type_within(CellType type, const PortVector& worst) const {
+  const int k = arch_.neurons_per_tile();
+  return cells_of(type, worst, k) <= cells_of(type, needed_of(reference_needed_, type), k);
+}
+
+bool MemoryBudget::allows(const std::vector<GridPos>& positions, const std::vector<PortVector>& ports) const {
+  NeededCapacities worst = worst_;
+  for (size_t i = 0; i < positions.size(); ++i) {
+    const GridPos p = positions[i];
+    const CellType type = arch_.cell_type(p);
+    const PortVector canonical = canonical_ports(arch_, p, ports[i]);
+    if (cells_of(type, canonical, arch_.neurons_per_tile()) > instance_cells_[p.x * arch_.grid_cols() + p.y]) return false;
+    PortVector& type_worst = needed_of(worst, type);
+    type_worst = elementwise_max(type_worst, canonical);
+    if (!type_within(type, type_worst)) return false;
   }
-  return limits;
+  return true;
+}
+
+void MemoryBudget::note(GridPos p, const PortVector& ports) {
+  PortVector& type_worst = needed_of(worst_, arch_.cell_type(p));
+  type_worst = elementwise_max(type_worst, canonical_ports(arch_, p, ports));
 }
 
 }  // namespace mosaic::mapping

@@ -32,10 +32,26 @@ struct RoutingMemory {
 
 RoutingMemory routing_memory(const PortCounts& counts);
 
-// Per-port limits under which any routing needs no more memory than `reference` in either
-// model (per-instance limits for routers, the per-side maximum for neuron tiles, whose
-// per-instance memory does not depend on the routing). kUnlimited where a port is free.
-constexpr int kUnlimitedPort = 1 << 29;
-PortCounts memory_preserving_limits(const PortCounts& reference);
+// The per-instance formula of a cell of the given type (canonical ports).
+long cells_of(CellType type, const PortVector& canonical, int neurons_per_tile);
+
+// Keeps a routing within the memory of a reference routing in both models: every instance
+// within its own per-instance cells, every type's homogeneous instance size within the
+// reference's. note() records the worst ports per type so far (the homogeneous model's input).
+class MemoryBudget {
+ public:
+  explicit MemoryBudget(const PortCounts& reference);
+  // Would the cells at `positions`, with these (physical) port counts, stay within budget?
+  bool allows(const std::vector<GridPos>& positions, const std::vector<PortVector>& ports) const;
+  void note(GridPos p, const PortVector& ports);
+
+ private:
+  long cells_at(const PortCounts& counts, GridPos p) const;
+  bool type_within(CellType type, const PortVector& worst) const;
+  Arch arch_;
+  NeededCapacities reference_needed_;
+  NeededCapacities worst_;  // elementwise maximum of the canonical ports noted so far
+  std::vector<long> instance_cells_;
+};
 
 }  // namespace mosaic::mapping

@@ -142,8 +142,8 @@ namespace {
 // edge per (cell, side) with a neighbour. Edge costs are kept per source and per load.
 class SteinerRouter {
  public:
-  SteinerRouter(const Arch& arch, PortCounts limits)
-      : arch_(arch), limits_(std::move(limits)), loads_(arch), graph_(arch.grid_rows() * arch.grid_cols()),
+  SteinerRouter(const Arch& arch, MemoryBudget budget)
+      : arch_(arch), budget_(std::move(budget)), loads_(arch), graph_(arch.grid_rows() * arch.grid_cols()),
         cost_(arch.grid_rows() * arch.grid_cols() * kSides, kBlocked), distance_(num_vertices(graph_)),
         predecessor_(num_vertices(graph_)), driver_(num_vertices(graph_), -1),
         is_dest_(num_vertices(graph_), false) {
@@ -164,22 +164,24 @@ class SteinerRouter {
   const PortCounts& loads() const { return loads_; }
   void commit(const SourceTree& tree) {
     loads_.add_tree(tree);
+    for (GridPos p : touched_cells(tree)) budget_.note(p, loads_.at(p));
     refresh_costs(tree);
   }
   void uncommit(const SourceTree& tree) {
     loads_.add_tree(tree, -1);
     refresh_costs(tree);
   }
-  // True when adding the tree keeps every port within its limit.
+  // True when adding the tree keeps the routing within the memory budget.
   bool fits(const SourceTree& tree) const {
+    std::vector<GridPos> cells = touched_cells(tree);
+    std::vector<PortVector> ports;
+    for (GridPos p : cells) ports.push_back(loads_.at(p));
     for (const Hop& hop : tree.hops) {
-      const int out = out_port(hop.out), in = in_port(opposite(hop.out));
-      if (loads_.at(hop.from)[out] + 1 > limits_.at(hop.from)[out]) return false;
-      if (loads_.at(hop.to())[in] + 1 > limits_.at(hop.to())[in]) return false;
+      ++ports[std::find(cells.begin(), cells.end(), hop.from) - cells.begin()][out_port(hop.out)];
+      ++ports[std::find(cells.begin(), cells.end(), hop.to()) - cells.begin()][in_port(opposite(hop.out))];
     }
-    return true;
+    return budget_.allows(cells, ports);
   }
-  bool over_limit(GridPos p, int port) const { return loads_.at(p)[port] > limits_.at(p)[port]; }
 
   // The Steiner tree of one source; `first_dest` (a tile, or -1 for the nearest) is
   // connected first, then always the nearest destination not yet reached.
@@ -235,28 +237,41 @@ class SteinerRouter {
   };
 
   static constexpr double kBlocked = 1e9;         // a neuron tile never forwards other tiles' lines
-  static constexpr double kOverLimit = 1000.0;    // a detour is better than more memory
-  static constexpr double kLoadTieBreak = 1e-3;   // among equal paths, prefer emptier ports
+  static constexpr double kOverBudget = 1000.0;   // a detour is better than more memory
+  static constexpr double kLoadTieBreak = 1e-4;   // among equal paths, prefer emptier ports
 
   Vertex vertex(GridPos p) const { return p.x * arch_.grid_cols() + p.y; }
   GridPos position(Vertex v) const { return {static_cast<int>(v) / arch_.grid_cols(), static_cast<int>(v) % arch_.grid_cols()}; }
   int edge_id(GridPos from, Side side) const { return static_cast<int>(vertex(from)) * kSides + static_cast<int>(side); }
 
+  static std::vector<GridPos> touched_cells(const SourceTree& tree) {
+    std::vector<GridPos> cells;
+    for (const Hop& hop : tree.hops)
+      for (GridPos p : {hop.from, hop.to()})
+        if (std::find(cells.begin(), cells.end(), p) == cells.end()) cells.push_back(p);
+    return cells;
+  }
+
+  // Cost of one more line from `from` on `side`: 1, plus a penalty when either end would
+  // go over the memory budget.
   void update_cost(GridPos from, Side side) {
     const GridPos to = step(from, side);
-    if (!arch_.in_grid(to)) return;
+    if (!arch_.in_grid(to) || arch_.cell_type(from) == CellType::NeuronTile) return;
+    PortVector from_ports = loads_.at(from), to_ports = loads_.at(to);
     const int out = out_port(side), in = in_port(opposite(side));
-    double cost = 1.0;
-    for (auto [pos, port] : {std::pair{from, out}, std::pair{to, in}}) {
-      const int load = loads_.at(pos)[port], limit = limits_.at(pos)[port];
-      if (load + 1 > limit) cost += kOverLimit;
-      else if (limit < kUnlimitedPort) cost += kLoadTieBreak * load / limit;
-    }
+    double cost = 1.0 + kLoadTieBreak * (from_ports[out] + to_ports[in]);
+    ++from_ports[out];
+    ++to_ports[in];
+    if (!budget_.allows({from}, {from_ports}) || !budget_.allows({to}, {to_ports})) cost += kOverBudget;
     cost_[edge_id(from, side)] = cost;
   }
+  // Every line into or out of a cell whose counts changed.
   void refresh_costs(const SourceTree& tree) {
-    for (const Hop& hop : tree.hops)
-      if (arch_.cell_type(hop.from) != CellType::NeuronTile) update_cost(hop.from, hop.out);
+    for (GridPos p : touched_cells(tree))
+      for (Side side : kAllSides) {
+        update_cost(p, side);
+        if (arch_.in_grid(step(p, side))) update_cost(step(p, side), opposite(side));
+      }
   }
 
   Vertex nearest_destination(const std::vector<Vertex>& sources) {
@@ -274,7 +289,7 @@ class SteinerRouter {
   }
 
   const Arch& arch_;
-  PortCounts limits_;
+  MemoryBudget budget_;
   PortCounts loads_;
   Graph graph_;
   std::vector<double> cost_;
@@ -301,44 +316,22 @@ std::vector<int> first_destinations(const Arch& arch, const SpikeDemand& demand)
 }  // namespace
 
 Routes route_tree(const Arch& arch, const std::vector<SpikeDemand>& demands) {
-  const Routes reference = route_one_turn(arch, demands);
-  SteinerRouter router(arch, memory_preserving_limits(count_ports(arch, reference)));
-  Routes routes{RoutingAlgorithm::Tree, {}};
-  routes.trees.reserve(demands.size());
-  std::vector<bool> is_one_turn(demands.size(), false);
+  // Rip up and reroute, starting from the one-turn routing: every source in turn gives up
+  // its tree and gets the Steiner tree with the fewest lines that keeps the whole routing
+  // (all other sources in place) within one-turn's memory, or its old tree back. The
+  // routing is complete and within budget after every step.
+  Routes routes = route_one_turn(arch, demands);
+  routes.algorithm = RoutingAlgorithm::Tree;
+  SteinerRouter router(arch, MemoryBudget(count_ports(arch, routes)));
+  for (const SourceTree& tree : routes.trees) router.commit(tree);
   for (size_t i = 0; i < demands.size(); ++i) {
-    // Candidates: nearest destination first, and each of the farthest few first. Keep the
-    // fewest lines among those within the limits, and only if fewer than one-turn's.
-    SourceTree tree = reference.trees[i];
-    is_one_turn[i] = true;
+    SourceTree& tree = routes.trees[i];
+    router.uncommit(tree);
     for (int first : first_destinations(arch, demands[i])) {
       SourceTree candidate = router.steiner_tree(demands[i], first);
-      if (candidate.hops.size() < tree.hops.size() && router.fits(candidate)) {
-        tree = std::move(candidate);
-        is_one_turn[i] = false;
-      }
+      if (candidate.hops.size() < tree.hops.size() && router.fits(candidate)) tree = std::move(candidate);
     }
     router.commit(tree);
-    routes.trees.push_back(std::move(tree));
-  }
-  // Later one-turn trees may push a port shared with an earlier Steiner tree over its limit:
-  // give such sources their one-turn tree back until every port is within its limit (all
-  // one-turn is the reference itself, so this ends).
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t i = 0; i < routes.trees.size(); ++i) {
-      if (is_one_turn[i]) continue;
-      bool over = false;
-      for (const Hop& hop : routes.trees[i].hops)
-        over = over || router.over_limit(hop.from, out_port(hop.out)) ||
-               router.over_limit(hop.to(), in_port(opposite(hop.out)));
-      if (!over) continue;
-      router.uncommit(routes.trees[i]);
-      routes.trees[i] = reference.trees[i];
-      router.commit(routes.trees[i]);
-      is_one_turn[i] = true;
-      changed = true;
-    }
   }
   return routes;
 }

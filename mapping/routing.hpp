@@ -55,10 +55,12 @@ std::vector<GridPos> one_turn_path(const Arch& arch, int from, int to);
 
 Routes route_one_turn(const Arch& arch, const std::vector<SpikeDemand>& demands);
 // Steiner heuristic: from the tree so far (source tile and the routers it already reaches),
-// a shortest path to the nearest destination not yet reached, repeated. Edge costs steer
-// lines away from ports already as full as one-turn routing makes them; a source whose
-// tree would push a port beyond that is routed one-turn instead, so both memory models
-// are never above one-turn's on the same placement.
+// a shortest path (Boost.Graph Dijkstra) to the nearest destination not yet reached,
+// repeated; tried with the nearest and with each of the 3 farthest destinations first.
+// Starting from the one-turn routing, each source in turn takes its Steiner tree when that
+// has fewer lines and keeps the whole routing within one-turn's memory in both models
+// (edge costs steer the search away from cells that would go over): so tree never needs more
+// memory nor more router lines than one-turn on the same placement.
 Routes route_tree(const Arch& arch, const std::vector<SpikeDemand>& demands);
 Routes route(const Arch& arch, const std::vector<SpikeDemand>& demands, RoutingAlgorithm algorithm);
 

@@ -1,0 +1,105 @@
+// Mapping DeepR-like initial networks: tables consistent, tree versus one-turn, memory.
+#include <gtest/gtest.h>
+
+#include "mapping/mapping.hpp"
+#include "mapping/report.hpp"
+#include "models/error.hpp"
+#include "test_networks.hpp"
+
+namespace mosaic::mapping {
+namespace {
+
+using testing::deepr_like_network;
+
+TEST(Tables, FollowingTheCrossbarCellsReachesExactlyEachSourcesTargets) {
+  const Network net = deepr_like_network(Arch(5, 5, 32), {{1, 0.7}, {3, 0.2}, {5, 0.05}}, 7);
+  for (RoutingAlgorithm algorithm : {RoutingAlgorithm::OneTurn, RoutingAlgorithm::Tree}) {
+    const Mapping m = map_network(net, algorithm);
+    const RoutingTables tables = build_tables(net, m.routes);
+    EXPECT_TRUE(table_problems(net, tables).empty()) << routing_name(algorithm);
+    // Every source's spike crosses as many routers as its tree has router lines, and each
+    // delivery arrives after the routers of its path.
+    const TableIndex index(net.arch, tables);
+    const auto histogram = hop_histogram(net.arch, m.routes);
+    std::map<int, long> traced;
+    for (const SourceTree& tree : m.routes.trees) {
+      const SpikeTrace trace = index.trace(tree.source);
+      long tree_router_lines = 0;
+      for (const Hop& hop : tree.hops) tree_router_lines += net.arch.tile_at(hop.to()) < 0;
+      EXPECT_EQ(trace.router_traversals, tree_router_lines);
+      for (const Delivery& d : trace.deliveries) ++traced[d.routers];
+    }
+    EXPECT_EQ(traced, histogram) << routing_name(algorithm);
+  }
+}
+
+TEST(Tables, JsonRoundTripIsLossless) {
+  const Network net = deepr_like_network(Arch(4, 4, 8), {{1, 0.5}, {3, 0.3}}, 3);
+  const RoutingTables tables = route_network(net, RoutingAlgorithm::Tree);
+  const RoutingTables back = tables_from_json(tables_to_json(tables), "routes.json", net);
+  EXPECT_EQ(tables_to_json(back), tables_to_json(tables));
+}
+
+TEST(Tables, StaleOrForeignTablesAreRefused) {
+  const Network net = deepr_like_network(Arch(4, 4, 8), {{1, 0.5}}, 3);
+  const nlohmann::json tables = tables_to_json(route_network(net));
+  Network changed = net;
+  changed.recurrent.front().weight += 1.0f;
+  EXPECT_THROW(tables_from_json(tables, "routes.json", changed), InputError);
+  nlohmann::json bad = tables;
+  bad["routers"][0]["lines"][0]["out"] = "X";
+  EXPECT_THROW(tables_from_json(bad, "routes.json", net), InputError);
+  bad = tables;
+  bad["tiles"][3]["lines"][0]["targets"][0] = 0;  // tile 3 cannot target neuron 0
+  EXPECT_THROW(tables_from_json(bad, "routes.json", net), InputError);
+  bad = tables;
+  bad["version"] = 2;
+  EXPECT_THROW(tables_from_json(bad, "routes.json", net), InputError);
+  // A consistent-looking file that drops a router line loses spikes: table_problems says so.
+  RoutingTables dropped = tables_from_json(tables, "routes.json", net);
+  dropped.routers.front().lines.erase(dropped.routers.front().lines.begin());
+  EXPECT_FALSE(table_problems(net, dropped).empty());
+}
+
+TEST(TreeRouting, UsesFewerLinesThanOneTurnAndNeverMoreMemory) {
+  for (auto [profile, seed] : {std::pair{std::map<int, double>{{1, 0.5}, {3, 0.3}}, 1},
+                               std::pair{std::map<int, double>{{1, 0.7}, {3, 0.2}}, 2},
+                               std::pair{std::map<int, double>{{1, 1.0}, {3, 0.1}}, 3}}) {
+    const Network net = deepr_like_network(Arch(5, 5, 32), profile, seed);
+    const Mapping one_turn = map_network(net, RoutingAlgorithm::OneTurn);
+    const Mapping tree = map_network(net, RoutingAlgorithm::Tree);
+    EXPECT_LE(tree.ports.router_lines(), one_turn.ports.router_lines());
+    if (profile.at(1) < 1.0) EXPECT_LT(tree.ports.router_lines(), one_turn.ports.router_lines());
+    EXPECT_LE(tree.memory.homogeneous.total(), one_turn.memory.homogeneous.total());
+    EXPECT_LE(tree.memory.per_instance.total(), one_turn.memory.per_instance.total());
+    std::cout << "p1 " << profile.at(1) << " p3 " << profile.at(3) << ": router lines one-turn "
+              << one_turn.ports.router_lines() << ", tree " << tree.ports.router_lines() << "; memory one-turn "
+              << one_turn.memory.homogeneous.total() << " / " << one_turn.memory.per_instance.total() << ", tree "
+              << tree.memory.homogeneous.total() << " / " << tree.memory.per_instance.total() << "\n";
+  }
+}
+
+TEST(TreeRouting, SavesLinesOnLongRangeLinks) {
+  // Links at distances 5 and 7 give the trees room to share.
+  const Network net = deepr_like_network(Arch(5, 5, 32), {{1, 0.3}, {5, 0.1}, {7, 0.1}}, 4);
+  const Mapping one_turn = map_network(net, RoutingAlgorithm::OneTurn);
+  const Mapping tree = map_network(net, RoutingAlgorithm::Tree);
+  EXPECT_LT(tree.ports.router_lines(), one_turn.ports.router_lines() * 95 / 100);
+  EXPECT_LE(tree.memory.homogeneous.total(), one_turn.memory.homogeneous.total());
+  EXPECT_LE(tree.memory.per_instance.total(), one_turn.memory.per_instance.total());
+}
+
+TEST(Memory, PaperProfileIsNearThePublishedFigure) {
+  // DOMAIN.md section 1: p1 = 1.0, p3 = 0.1 on 5 x 5 x 32 needs about 0.84e6 cells,
+  // NT input sides of about 43 lines and R1 ports of about 43.
+  const Network net = deepr_like_network(Arch(5, 5, 32), {{1, 1.0}, {3, 0.1}}, 42);
+  const Mapping m = map_network(net);
+  const long total = m.memory.homogeneous.total();
+  std::cout << "5x5x32 1:1.0,3:0.1 homogeneous memory " << total << " cells, per instance "
+            << m.memory.per_instance.total() << "\n";
+  EXPECT_GT(total, 0.7e6);
+  EXPECT_LT(total, 1.0e6);
+}
+
+}  // namespace
+}  // namespace mosaic::mapping
