@@ -71,6 +71,8 @@ int run_cli(int argc, char** argv) {
   app.add_option("--train-eval-samples", config.train_eval_samples,
                  "training subset-samples scored by the reference pass after each epoch")->group(run);
   app.add_flag("--no-progress", no_progress, "no progress bar")->group(run);
+  app.add_option("--stop-after", files.stop_after,
+                 "stop after this many epochs of this invocation, leaving the checkpoint for --resume")->group(run);
 
   auto* model = "Model";
   app.add_option("--arch", arch_spec, "chip: rows x cols x neurons per tile")->group(model);

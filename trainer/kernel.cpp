@@ -10,8 +10,17 @@ namespace mosaic::train {
 
 namespace {
 
+// Loops of fixed length for the usual K = 32 let the compiler vectorise them fully; the
+// generic loops do the same operations in the same order, so results do not depend on K's path.
+constexpr int kFixedK = 32;
+constexpr int kLanes = 8;
+
 // out[i] += in[i]: one link's weights into its destination tile's currents.
 inline void add_link(float* out, const float* in, int k) {
+  if (k == kFixedK) {
+    for (int i = 0; i < kFixedK; ++i) out[i] += in[i];
+    return;
+  }
   for (int i = 0; i < k; ++i) out[i] += in[i];
 }
 
@@ -19,16 +28,18 @@ inline void add_scaled(float* out, const float* in, float scale, int k) {
   for (int i = 0; i < k; ++i) out[i] += scale * in[i];
 }
 
-// Dot product with eight partial sums combined in a fixed order: vectorisable without
-// -ffast-math and the same bits on every run.
-inline float dot(const float* a, const float* b, int k) {
-  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int i = 0;
-  for (; i + 8 <= k; i += 8)
-    for (int l = 0; l < 8; ++l) acc[l] += a[i + l] * b[i + l];
-  float tail = 0;
-  for (; i < k; ++i) tail += a[i] * b[i];
-  return (((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]))) + tail;
+// acc[i % 8] += a[i] b[i]: eight partial sums, vectorisable without -ffast-math.
+inline void dot_accumulate(float* acc, const float* a, const float* b, int k) {
+  if (k == kFixedK) {
+    for (int i = 0; i < kFixedK; i += kLanes)
+      for (int l = 0; l < kLanes; ++l) acc[l] += a[i + l] * b[i + l];
+    return;
+  }
+  for (int i = 0; i < k; ++i) acc[i % kLanes] += a[i] * b[i];
+}
+
+inline float sum_lanes(const float* acc) {
+  return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
 }
 
 inline float surrogate(float v, float theta) {
@@ -48,8 +59,9 @@ struct BpttKernel::Trace {
 };
 
 struct BpttKernel::Shard {
-  Parameters gradient;
-  std::vector<float> dv_next, dv_now, dz;
+  std::vector<float> input_gradient;  // [n_inp][K]
+  std::vector<float> link_gradient;   // [links][K], the layout of link_weights_
+  std::vector<float> dv_next, dv_now, dz, direct;
   double cross_entropy = 0;
 };
 
@@ -67,20 +79,31 @@ BpttKernel::BpttKernel(const ModelSpec& model, const LossConfig& loss, int threa
   for (int c = 0; c < model.num_classes; ++c) output_class_[n_ - model.num_classes + c] = c;
   for (int s = 0; s < kShards; ++s) {
     auto shard = std::make_unique<Shard>();
-    shard->gradient.input.assign(static_cast<std::size_t>(n_inp_) * k_, 0.0f);
-    shard->gradient.recurrent.assign(static_cast<std::size_t>(n_) * n_, 0.0f);
-    shard->dv_next.assign(n_, 0.0f);
-    shard->dv_now.assign(n_, 0.0f);
-    shard->dz.assign(n_, 0.0f);
+    shard->input_gradient.assign(static_cast<std::size_t>(n_inp_) * k_, 0.0f);
+    for (auto* v : {&shard->dv_next, &shard->dv_now, &shard->dz, &shard->direct}) v->assign(n_, 0.0f);
     shards_.push_back(std::move(shard));
   }
+  link_first_.assign(n_ + 1, 0);
 }
 
 BpttKernel::~BpttKernel() = default;
 
 void BpttKernel::set_links(const LinkMap& links) {
-  live_tiles_.assign(n_, {});
-  for (int n = 0; n < n_; ++n) live_tiles_[n] = links.live_tiles(n);
+  link_first_.assign(1, 0);
+  link_tile_.clear();
+  for (int n = 0; n < n_; ++n) {
+    for (int tile : links.live_tiles(n)) link_tile_.push_back(tile);
+    link_first_.push_back(static_cast<int>(link_tile_.size()));
+  }
+  link_weights_.assign(link_tile_.size() * k_, 0.0f);
+  for (auto& shard : shards_) shard->link_gradient.assign(link_tile_.size() * k_, 0.0f);
+}
+
+void BpttKernel::gather_links(const Parameters& params) {
+  for (int pre = 0; pre < n_; ++pre)
+    for (int l = link_first_[pre]; l < link_first_[pre + 1]; ++l)
+      std::copy_n(&params.recurrent[static_cast<std::size_t>(pre) * n_ + link_tile_[l] * k_], k_,
+                  &link_weights_[static_cast<std::size_t>(l) * k_]);
 }
 
 void BpttKernel::forward(const Parameters& params, const BinnedSample& sample, Trace& trace) const {
@@ -94,6 +117,7 @@ void BpttKernel::forward(const Parameters& params, const BinnedSample& sample, T
   std::vector<float> current(n_);
   const std::vector<float> zeros(n_, 0.0f);
   for (int t = 1; t <= steps; ++t) {
+    // Canonical order: input channels by increasing id, then spiking neurons by increasing id.
     std::fill(current.begin(), current.end(), 0.0f);
     for (int j : sample.active[t - 1]) add_link(&current[(j / k_) * k_], &params.input[static_cast<std::size_t>(j) * k_], k_);
     const float* z_prev = t > 1 ? &trace.z[static_cast<std::size_t>(t - 2) * n_] : zeros.data();
@@ -101,12 +125,12 @@ void BpttKernel::forward(const Parameters& params, const BinnedSample& sample, T
     if (t > 1)
       for (int s = trace.spike_start[t - 2]; s < trace.spike_start[t - 1]; ++s) {
         const int pre = trace.spike_ids[s];
-        const float* row = &params.recurrent[static_cast<std::size_t>(pre) * n_];
-        for (int tile : live_tiles_[pre]) {
+        for (int l = link_first_[pre]; l < link_first_[pre + 1]; ++l) {
+          const float* w = &link_weights_[static_cast<std::size_t>(l) * k_];
           if (options_.smooth_spikes)
-            add_scaled(&current[tile * k_], row + tile * k_, z_prev[pre], k_);
+            add_scaled(&current[link_tile_[l] * k_], w, z_prev[pre], k_);
           else
-            add_link(&current[tile * k_], row + tile * k_, k_);
+            add_link(&current[link_tile_[l] * k_], w, k_);
         }
       }
     float* v = &trace.v[static_cast<std::size_t>(t - 1) * n_];
@@ -132,16 +156,17 @@ void BpttKernel::forward(const Parameters& params, const BinnedSample& sample, T
   }
 }
 
-void BpttKernel::backward(const Parameters& params, const BinnedSample& sample, const Trace& trace,
-                          double count_scale, float rate_gradient, Shard& shard) const {
+void BpttKernel::backward(const BinnedSample& sample, const Trace& trace, double count_scale, float rate_gradient,
+                          Shard& shard) const {
   const int steps = static_cast<int>(sample.active.size());
-  // dL/dcount_c of this sample's cross-entropy, already divided by the batch size.
+  // dL/dcount_c of this sample's cross-entropy, divided by the batch size.
   const double top = *std::max_element(trace.counts.begin(), trace.counts.end());
   double sum = 0;
   for (double c : trace.counts) sum += std::exp(c - top);
   const double log_sum = top + std::log(sum);
   shard.cross_entropy += -(trace.counts[sample.label] - log_sum);
-  std::vector<float> direct(n_, rate_gradient);
+  std::vector<float>& direct = shard.direct;  // dL/dz[t] from the loss itself: the same at every step
+  std::fill(direct.begin(), direct.end(), rate_gradient);
   for (int i = 0; i < n_; ++i)
     if (output_class_[i] >= 0) {
       const int c = output_class_[i];
@@ -153,40 +178,36 @@ void BpttKernel::backward(const Parameters& params, const BinnedSample& sample, 
   std::vector<float>& dv_now = shard.dv_now;
   std::vector<float>& dz = shard.dz;
   std::fill(dv_next.begin(), dv_next.end(), 0.0f);
-  float* grad_rec = shard.gradient.recurrent.data();
-  float* grad_in = shard.gradient.input.data();
+  float* grad_links = shard.link_gradient.data();
+  float* grad_in = shard.input_gradient.data();
   for (int t = steps; t >= 1; --t) {
     // dL/dz[t]: direct terms, the reset of step t + 1, and every outgoing synapse.
     for (int i = 0; i < n_; ++i) dz[i] = direct[i] - theta_ * dv_next[i];
     if (t < steps)
       for (int pre = 0; pre < n_; ++pre) {
-        const float* row = &params.recurrent[static_cast<std::size_t>(pre) * n_];
-        float sum_links = 0;
-        for (int tile : live_tiles_[pre]) sum_links += dot(row + tile * k_, &dv_next[tile * k_], k_);
-        dz[pre] += sum_links;
+        float acc[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (int l = link_first_[pre]; l < link_first_[pre + 1]; ++l)
+          dot_accumulate(acc, &link_weights_[static_cast<std::size_t>(l) * k_], &dv_next[link_tile_[l] * k_], k_);
+        dz[pre] += sum_lanes(acc);
       }
     const float* v = &trace.v[static_cast<std::size_t>(t - 1) * n_];
     const float* z = &trace.z[static_cast<std::size_t>(t - 1) * n_];
     for (int i = 0; i < n_; ++i) {
-      float dzdv;
-      if (options_.smooth_spikes)
-        dzdv = options_.smooth_sharpness * z[i] * (1.0f - z[i]);
-      else
-        dzdv = surrogate(v[i], theta_);
+      const float dzdv = options_.smooth_spikes ? options_.smooth_sharpness * z[i] * (1.0f - z[i]) : surrogate(v[i], theta_);
       dv_now[i] = dz[i] * dzdv + alpha_ * dv_next[i];
     }
-    // Weight gradients: dL/dW[pre -> post] += dL/dv_post[t] z_pre[t - 1]; dL/dW_in[j -> post] += dL/dv_post[t] x_j[t].
+    // dL/dW[pre -> post] += dL/dv_post[t] z_pre[t - 1];  dL/dW_in[j -> post] += dL/dv_post[t] x_j[t].
     for (int j : sample.active[t - 1]) add_link(grad_in + static_cast<std::size_t>(j) * k_, &dv_now[(j / k_) * k_], k_);
     if (t > 1) {
       const float* z_prev = &trace.z[static_cast<std::size_t>(t - 2) * n_];
       for (int s = trace.spike_start[t - 2]; s < trace.spike_start[t - 1]; ++s) {
         const int pre = trace.spike_ids[s];
-        float* row = grad_rec + static_cast<std::size_t>(pre) * n_;
-        for (int tile : live_tiles_[pre]) {
+        for (int l = link_first_[pre]; l < link_first_[pre + 1]; ++l) {
+          float* g = grad_links + static_cast<std::size_t>(l) * k_;
           if (options_.smooth_spikes)
-            add_scaled(row + tile * k_, &dv_now[tile * k_], z_prev[pre], k_);
+            add_scaled(g, &dv_now[link_tile_[l] * k_], z_prev[pre], k_);
           else
-            add_link(row + tile * k_, &dv_now[tile * k_], k_);
+            add_link(g, &dv_now[link_tile_[l] * k_], k_);
         }
       }
     }
@@ -207,10 +228,11 @@ void BpttKernel::run_shards(int batch_size, const Work& work) {
     return;
   }
   std::vector<std::thread> pool;
-  for (int w = 0; w < workers; ++w)
+  for (int w = 1; w < workers; ++w)
     pool.emplace_back([&, w] {
       for (int s = w; s < kShards; s += workers) run_shard(s);
     });
+  for (int s = 0; s < kShards; s += workers) run_shard(s);
   for (auto& thread : pool) thread.join();
 }
 
@@ -218,6 +240,7 @@ BatchLoss BpttKernel::compute(const Parameters& params, const std::vector<const 
                               Parameters& gradient) {
   const int batch_size = static_cast<int>(batch.size());
   while (static_cast<int>(traces_.size()) < batch_size) traces_.push_back(std::make_unique<Trace>());
+  gather_links(params);
   run_shards(batch_size, [&](int, int b) { forward(params, *batch[b], *traces_[b]); });
 
   BatchLoss loss;
@@ -233,30 +256,37 @@ BatchLoss BpttKernel::compute(const Parameters& params, const std::vector<const 
   const auto rate_gradient = static_cast<float>(-2.0 * loss_.lambda_fr * rate_error * loss_.rate_scale / denominator);
 
   for (auto& shard : shards_) {
-    std::fill(shard->gradient.input.begin(), shard->gradient.input.end(), 0.0f);
-    std::fill(shard->gradient.recurrent.begin(), shard->gradient.recurrent.end(), 0.0f);
+    std::fill(shard->input_gradient.begin(), shard->input_gradient.end(), 0.0f);
+    std::fill(shard->link_gradient.begin(), shard->link_gradient.end(), 0.0f);
     shard->cross_entropy = 0;
   }
   const double count_scale = 1.0 / std::max(1, batch_size);
   run_shards(batch_size, [&](int s, int b) {
-    backward(params, *batch[b], *traces_[b], count_scale, rate_gradient, *shards_[s]);
+    backward(*batch[b], *traces_[b], count_scale, rate_gradient, *shards_[s]);
   });
 
-  gradient.input = shards_[0]->gradient.input;
-  gradient.recurrent = shards_[0]->gradient.recurrent;
+  // Shards summed in shard order, then scattered into the N x N layout.
+  std::vector<float>& links_sum = shards_[0]->link_gradient;
+  gradient.input = shards_[0]->input_gradient;
   double cross_entropy = shards_[0]->cross_entropy;
   for (int s = 1; s < kShards; ++s) {
     const Shard& shard = *shards_[s];
-    for (std::size_t i = 0; i < gradient.input.size(); ++i) gradient.input[i] += shard.gradient.input[i];
-    for (std::size_t i = 0; i < gradient.recurrent.size(); ++i) gradient.recurrent[i] += shard.gradient.recurrent[i];
+    for (std::size_t i = 0; i < gradient.input.size(); ++i) gradient.input[i] += shard.input_gradient[i];
+    for (std::size_t i = 0; i < links_sum.size(); ++i) links_sum[i] += shard.link_gradient[i];
     cross_entropy += shard.cross_entropy;
   }
+  gradient.recurrent.assign(static_cast<std::size_t>(n_) * n_, 0.0f);
+  for (int pre = 0; pre < n_; ++pre)
+    for (int l = link_first_[pre]; l < link_first_[pre + 1]; ++l)
+      std::copy_n(&links_sum[static_cast<std::size_t>(l) * k_], k_,
+                  &gradient.recurrent[static_cast<std::size_t>(pre) * n_ + link_tile_[l] * k_]);
   loss.cross_entropy = cross_entropy * count_scale;
   loss.total = loss.cross_entropy + loss.rate_term;
   return loss;
 }
 
 std::vector<std::vector<int>> BpttKernel::forward_spikes(const Parameters& params, const BinnedSample& sample) {
+  gather_links(params);
   Trace trace;
   forward(params, sample, trace);
   std::vector<std::vector<int>> spikes;

@@ -15,6 +15,9 @@
 // spike counts), plus lambda_fr (target_fr - rate_scale mean(z))^2 with the mean over the batch,
 // all steps and all neurons. Surrogate dz/dv = 1 / (10 |v - theta| + 1)^2.
 //
+// Memory: the live links' weights are gathered into one compact array per batch (source by
+// source, tiles increasing), and gradients are accumulated in that layout, so the working set
+// is the live synapses, not N^2.
 // Threads: the batch is cut into a fixed number of shards, each accumulating its own gradient;
 // shards are summed in shard order, so results are the same bits for any thread count.
 #include <memory>
@@ -43,7 +46,7 @@ struct BatchLoss {
 
 class BpttKernel {
  public:
-  static constexpr int kShards = 4;
+  static constexpr int kShards = 2;
 
   BpttKernel(const ModelSpec& model, const LossConfig& loss, int threads, KernelOptions options = {});
   ~BpttKernel();
@@ -62,9 +65,10 @@ class BpttKernel {
  private:
   struct Trace;
   struct Shard;
+  void gather_links(const Parameters& params);
   void forward(const Parameters& params, const BinnedSample& sample, Trace& trace) const;
-  void backward(const Parameters& params, const BinnedSample& sample, const Trace& trace, double count_scale,
-                float rate_gradient, Shard& shard) const;
+  void backward(const BinnedSample& sample, const Trace& trace, double count_scale, float rate_gradient,
+                Shard& shard) const;
   template <typename Work>
   void run_shards(int batch_size, const Work& work);
 
@@ -74,7 +78,9 @@ class BpttKernel {
   KernelOptions options_;
   int n_ = 0, k_ = 0, n_inp_ = 0;
   float alpha_ = 0, theta_ = 0;
-  std::vector<std::vector<int>> live_tiles_;  // per source neuron
+  std::vector<int> link_first_;     // [N + 1]: links of source n are link_first_[n] .. link_first_[n + 1] - 1
+  std::vector<int> link_tile_;      // destination tile per link
+  std::vector<float> link_weights_;  // [links][K], gathered from the parameters per batch
   std::vector<int> output_class_;             // per neuron, -1 if not an output
   std::vector<std::unique_ptr<Trace>> traces_;  // per sample of the batch
   std::vector<std::unique_ptr<Shard>> shards_;

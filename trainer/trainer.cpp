@@ -312,8 +312,14 @@ int train_run(const TrainConfig& config, const RunFiles& files) {
     trainer.restore(read_checkpoint(files.checkpoint, identity, trainer.state().links));
     std::cerr << "mosaic-train: resuming " << files.checkpoint << " after epoch " << trainer.state().epochs_done << "\n";
   }
+  int epochs_this_run = 0;
   while (trainer.state().epochs_done < config.epochs) {
+    if (files.stop_after > 0 && epochs_this_run == files.stop_after) {
+      std::cerr << "mosaic-train: stopped after " << epochs_this_run << " epochs (--stop-after); continue with --resume\n";
+      return 0;
+    }
     const nlohmann::json record = trainer.run_epoch();
+    ++epochs_this_run;
     write_checkpoint(files.checkpoint, identity, trainer.state());
     if (!files.log.empty()) write_text_atomic(files.log, log_text(trainer.state().log));
     std::cerr << epoch_summary(record) << "\n";

@@ -87,6 +87,7 @@ struct RunFiles {
   std::string checkpoint;   // written after every epoch
   bool resume = false;
   bool progress = true;
+  int stop_after = 0;       // > 0: stop after this many epochs of this invocation, as an interruption would
 };
 
 // Trains (or resumes) and writes the network; returns the process exit code.

@@ -1,0 +1,119 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "models/reference.hpp"
+#include "trainer/kernel.hpp"
+#include "trainer/parameters.hpp"
+#include "trainer/synthetic.hpp"
+
+using namespace mosaic;
+using namespace mosaic::train;
+
+namespace {
+
+// Random binned input: each reduced channel active in a bin with probability p.
+BinnedSample random_sample(const ModelSpec& model, double p, int label, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::bernoulli_distribution active(p);
+  BinnedSample sample;
+  sample.label = label;
+  sample.active.resize(model.bins);
+  for (auto& bin : sample.active)
+    for (int j = 0; j < model.input_channels(); ++j)
+      if (active(rng)) bin.push_back(j);
+  return sample;
+}
+
+TrainConfig small_config(const std::string& arch, const std::string& profile, int bins) {
+  TrainConfig config;
+  config.model.arch = Arch::parse(arch);
+  config.model.num_classes = 2;
+  config.model.shd_channels = 64;
+  config.model.bins = bins;
+  config.deepr.profile = HopProfile::parse(profile);
+  return config;
+}
+
+}  // namespace
+
+TEST(Kernel, ForwardSpikesEqualTheReferencePass) {
+  for (const std::string arch : {"3x3x8", "5x5x32"}) {
+    TrainConfig config = small_config(arch, "1:1.0,3:0.3", 60);
+    if (arch == "5x5x32") {
+      config.model.num_classes = 20;
+      config.model.shd_channels = 700;
+    }
+    Parameters params;
+    LinkMap links;
+    initialise(config, params, links);
+    BpttKernel kernel(config.model, config.loss, 1);
+    kernel.set_links(links);
+    // Through the file format as well: the network written is the network trained.
+    const Network net = network_from_json(network_to_json(to_network(config.model, params, links)), "memory");
+    ReferenceModel reference(net);
+    long spikes = 0;
+    for (int s = 0; s < 4; ++s) {
+      const BinnedSample sample = random_sample(config.model, 0.05 + 0.05 * s, 0, 100 + s);
+      const auto kernel_spikes = kernel.forward_spikes(params, sample);
+      const ForwardResult result = reference.run(sample);
+      ASSERT_EQ(kernel_spikes.size(), result.spikes.size());
+      for (std::size_t t = 0; t < result.spikes.size(); ++t) {
+        ASSERT_EQ(kernel_spikes[t], result.spikes[t]) << arch << " sample " << s << " step " << t + 1;
+        spikes += static_cast<long>(result.spikes[t].size());
+      }
+    }
+    EXPECT_GT(spikes, 100) << "the comparison needs activity";
+  }
+}
+
+// BPTT against central finite differences of the loss, with a sigmoid in place of the step
+// so the loss is differentiable: recurrent (in-tile, inter-tile, into outputs) and input weights.
+TEST(Kernel, GradientMatchesFiniteDifferences) {
+  TrainConfig config = small_config("2x2x4", "1:1.0,3:1.0", 12);
+  config.model.n_inp = 4;
+  config.loss.lambda_fr = 0.5;
+  config.loss.target_fr = 2.0;
+  Parameters params;
+  LinkMap links;
+  initialise(config, params, links);
+  std::mt19937_64 rng(3);
+  std::normal_distribution<float> normal(0.0f, 0.6f);
+  const int n = links.num_neurons();
+  for (int pre = 0; pre < n; ++pre)
+    for (int post = 0; post < n; ++post)
+      if (links.synapse_allowed(pre, post)) params.recurrent[pre * n + post] = normal(rng);
+  for (float& w : params.input) w = normal(rng) + 0.8f;
+
+  KernelOptions options;
+  options.smooth_spikes = true;
+  BpttKernel kernel(config.model, config.loss, 2, options);
+  kernel.set_links(links);
+  std::vector<BinnedSample> samples;
+  for (int b = 0; b < 3; ++b) samples.push_back(random_sample(config.model, 0.4, b % 2, 50 + b));
+  std::vector<const BinnedSample*> batch;
+  for (const auto& s : samples) batch.push_back(&s);
+
+  Parameters gradient, scratch;
+  kernel.compute(params, batch, gradient);
+  auto loss_at = [&](std::vector<float>& block, std::size_t i, float value) {
+    const float saved = block[i];
+    block[i] = value;
+    const double loss = kernel.compute(params, batch, scratch).total;
+    block[i] = saved;
+    return loss;
+  };
+  auto check = [&](std::vector<float>& block, const std::vector<float>& analytic, std::size_t i, const char* what) {
+    const float eps = 1e-2f;
+    const double numeric = (loss_at(block, i, block[i] + eps) - loss_at(block, i, block[i] - eps)) / (2.0 * eps);
+    EXPECT_NEAR(analytic[i], numeric, 2e-3 + 2e-2 * std::fabs(numeric)) << what << " weight " << i;
+    return std::fabs(numeric);
+  };
+  double magnitude = 0;
+  // In-tile (tile 1 -> tile 1), inter-tile at distance 1 and 3, into an output neuron (14, 15).
+  for (auto [pre, post] : std::vector<std::pair<int, int>>{{4, 5}, {6, 4}, {5, 9}, {7, 12}, {9, 14}, {13, 15}, {2, 15}, {0, 6}})
+    if (links.synapse_allowed(pre, post)) magnitude += check(params.recurrent, gradient.recurrent, pre * n + post, "recurrent");
+  for (std::size_t i : {0u, 3u, 6u, 13u}) magnitude += check(params.input, gradient.input, i, "input");
+  EXPECT_GT(magnitude, 1e-3) << "gradients should not all vanish";
+}

@@ -1,0 +1,198 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "models/network.hpp"
+#include "trainer/evaluate.hpp"
+#include "trainer/synthetic.hpp"
+#include "trainer/trainer.hpp"
+
+using namespace mosaic;
+using namespace mosaic::train;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A two-class spike-pattern task, written as real SHD files once per test process.
+struct TaskFiles {
+  fs::path dir, train, test;
+  TaskFiles() {
+    dir = fs::temp_directory_path() / ("mosaic_train_test_" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    train = dir / "train.h5";
+    test = dir / "test.h5";
+    PatternTaskSpec spec;
+    spec.recordings = 120;
+    const ShdExtra extra{{"low", "high"}, {}, {}, {}};
+    write_shd(train.string(), pattern_task(spec), extra);
+    spec.recordings = 40;
+    spec.seed = 2;
+    write_shd(test.string(), pattern_task(spec), extra);
+  }
+  ~TaskFiles() { fs::remove_all(dir); }
+};
+
+const TaskFiles& task() {
+  static TaskFiles files;
+  return files;
+}
+
+// 3 x 3 tiles of 8: 24 reduced channels from 48 (2 subsets), 20 bins of 10 ms, 2 classes.
+TrainConfig task_config(Mode mode) {
+  TrainConfig config;
+  config.model.arch = Arch(3, 3, 8);
+  config.model.num_classes = 2;
+  config.model.shd_channels = 48;
+  config.model.bins = 20;
+  config.model.t_max_s = 0.2;
+  config.mode = mode;
+  config.deepr.profile = HopProfile::parse("1:1.0,3:0.5");
+  config.deepr.c_min = 5;
+  config.optimizer.lr = 1e-2;
+  config.epochs = 12;
+  config.batch = 16;
+  config.test_every = 100;
+  config.train_eval_samples = 64;
+  return config;
+}
+
+std::string bin() {
+  const char* dir = std::getenv("MOSAIC_BIN");
+  return dir ? std::string(dir) : std::string("build/bin");
+}
+
+int run(const std::string& args, std::string* output = nullptr) {
+  const fs::path out = task().dir / "cli_output.txt";
+  const int status = std::system((bin() + "/mosaic-train " + args + " > " + out.string() + " 2>&1").c_str());
+  if (output) {
+    std::ifstream in(out);
+    std::stringstream text;
+    text << in.rdbuf();
+    *output = text.str();
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string cli_task_args() {
+  return "--data " + task().train.string() + " --test " + task().test.string() +
+         " --arch 3x3x8 --classes 2 --shd-channels 48 --bins 20 --t-max 0.2 --profile 1:1.0,3:0.5 --c-min 5"
+         " --lr 0.01 --batch 16 --test-every 2 --train-eval-samples 64 --no-progress";
+}
+
+}  // namespace
+
+class LearnsInEveryMode : public ::testing::TestWithParam<Mode> {};
+
+TEST_P(LearnsInEveryMode, TwoClassTaskNearPerfect) {
+  const TrainConfig config = task_config(GetParam());
+  const Dataset train = Dataset::load(task().train.string(), config.model.bin_spec(), 2);
+  const Dataset test = Dataset::load(task().test.string(), config.model.bin_spec(), 2);
+  Trainer trainer(config, train, &test);
+  for (int e = 0; e < config.epochs; ++e) trainer.run_epoch();
+  trainer.finish();
+  const Evaluation eval = evaluate(trainer.network({}), test, 2);
+  EXPECT_GE(eval.accuracy(), 0.95) << mode_name(config.mode) << ": " << trainer.state().log.back().dump();
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, LearnsInEveryMode, ::testing::Values(Mode::RoutingAware, Mode::Baseline, Mode::Dense),
+                         [](const auto& info) { return std::string(info.param == Mode::RoutingAware ? "RoutingAware"
+                                                                   : info.param == Mode::Baseline   ? "Baseline"
+                                                                                                   : "Dense"); });
+
+TEST(Training, RoutingAwareKeepsItsProfileThroughTraining) {
+  const TrainConfig config = task_config(Mode::RoutingAware);
+  const Dataset train = Dataset::load(task().train.string(), config.model.bin_spec(), 2);
+  Trainer trainer(config, train, nullptr);
+  const auto before = trainer.state().links.links_per_distance();
+  long regrown = 0;
+  for (int e = 0; e < 3; ++e) regrown += trainer.run_epoch()["regrown"].get<long>();
+  EXPECT_EQ(trainer.state().links.links_per_distance(), before);
+  const Network net = trainer.network({{"train", "x"}});
+  EXPECT_EQ(net.provenance["mode"], "routing-aware");
+  EXPECT_EQ(net.provenance["profile"], "1:1,3:0.5");
+  EXPECT_TRUE(net.provenance.contains("links_per_distance"));
+  EXPECT_TRUE(net.provenance.contains("sparsity"));
+}
+
+TEST(Training, BaselineTargetSynapsesLeavesExactlyThatMany) {
+  TrainConfig config = task_config(Mode::Baseline);
+  config.baseline.target_synapses = 300;
+  config.baseline.weight_noise = 0.05;
+  const Dataset train = Dataset::load(task().train.string(), config.model.bin_spec(), 2);
+  Trainer trainer(config, train, nullptr);
+  trainer.run_epoch();
+  trainer.finish();
+  EXPECT_EQ(live_synapses(trainer.state().links, trainer.state().params), 300);
+  EXPECT_EQ(trainer.network({}).recurrent.size(), 300u);
+}
+
+TEST(Cli, SameSeedSameFileAndResumeEqualsUninterrupted) {
+  const fs::path a = task().dir / "a.json", b = task().dir / "b.json", c = task().dir / "c.json";
+  ASSERT_EQ(run(cli_task_args() + " --epochs 4 --seed 5 --out " + a.string()), 0);
+  ASSERT_EQ(run(cli_task_args() + " --epochs 4 --seed 5 --threads 1 --out " + b.string()), 0);
+  EXPECT_EQ(read_file(a), read_file(b)) << "same seed, different thread count";
+  // Interrupted after 2 epochs, then resumed.
+  ASSERT_EQ(run(cli_task_args() + " --epochs 4 --seed 5 --stop-after 2 --out " + c.string()), 0);
+  EXPECT_FALSE(fs::exists(c));
+  std::string output;
+  ASSERT_EQ(run(cli_task_args() + " --epochs 4 --seed 5 --resume --out " + c.string(), &output), 0) << output;
+  EXPECT_NE(output.find("resuming"), std::string::npos) << output;
+  EXPECT_EQ(read_file(a), read_file(c)) << "resumed run differs from the uninterrupted one";
+  // One JSON line per epoch.
+  std::ifstream log(c.string() + ".log.jsonl");
+  int lines = 0;
+  for (std::string line; std::getline(log, line);) {
+    const auto record = nlohmann::json::parse(line);
+    EXPECT_EQ(record["epoch"], ++lines);
+    EXPECT_TRUE(record.contains("train_accuracy"));
+  }
+  EXPECT_EQ(lines, 4);
+  // A different seed gives a different network.
+  ASSERT_EQ(run(cli_task_args() + " --epochs 1 --seed 6 --out " + b.string()), 0);
+  EXPECT_NE(read_file(a), read_file(b));
+}
+
+TEST(Cli, EvalPrintsAccuracyVoteAndConfusion) {
+  const fs::path net = task().dir / "eval.json";
+  ASSERT_EQ(run(cli_task_args() + " --epochs 3 --out " + net.string()), 0);
+  std::string output;
+  ASSERT_EQ(run("--eval " + net.string() + " --test " + task().test.string(), &output), 0) << output;
+  EXPECT_NE(output.find("accuracy"), std::string::npos) << output;
+  EXPECT_NE(output.find("majority vote"), std::string::npos) << output;
+  EXPECT_NE(output.find("confusion matrix"), std::string::npos) << output;
+  EXPECT_NE(output.find("80 subset-samples"), std::string::npos) << output;  // 40 recordings x 2 subsets
+}
+
+TEST(Cli, InitialNetworkWithoutData) {
+  const fs::path net = task().dir / "init.json";
+  ASSERT_EQ(run("--epochs 0 --arch 5x5x32 --profile 1:1.0,3:0.1 --seed 3 --out " + net.string()), 0);
+  const Network n = read_network(net.string());
+  EXPECT_EQ(n.arch.num_neurons(), 800);
+  EXPECT_EQ(n.provenance["epochs"], 0);
+  EXPECT_EQ(n.provenance["links_per_distance"]["1"], 2560);
+  EXPECT_EQ(n.input.n_inp, 160);
+}
+
+TEST(Cli, BadInputExitsWithStatus2) {
+  std::string output;
+  EXPECT_EQ(run("--data /nonexistent.h5 --epochs 1 --out /tmp/x.json", &output), 2) << output;
+  EXPECT_EQ(run("--epochs 0 --profile 2:0.5", &output), 2) << output;
+  EXPECT_NE(output.find("--profile"), std::string::npos) << output;
+  EXPECT_EQ(run("--epochs 0 --arch 5x5", &output), 2) << output;
+  EXPECT_EQ(run("--epochs 0 --mode sparse", &output), 2) << output;
+  EXPECT_EQ(run("--epochs 1", &output), 2) << output;  // training without --data
+  EXPECT_EQ(run("--eval /nonexistent.json", &output), 2) << output;
+  EXPECT_EQ(run("--no-such-option", &output), 2) << output;
+  EXPECT_EQ(run("--help", &output), 0);
+  EXPECT_NE(output.find("--target-synapses"), std::string::npos);
+}
