@@ -122,6 +122,8 @@ class ProgressBar {
     std::lock_guard<std::mutex> lock(mutex_);
     const int width = 40;
     const int filled = static_cast<int>(width * done / total_);
+    if (filled == last_filled_ && done != total_) return;  // redraw only when the bar grows
+    last_filled_ = filled;
     fmt::print(stderr, "\r  [{}{}] {}/{}", std::string(filled, '#'), std::string(width - filled, '.'), done, total_);
     if (done == total_) fmt::print(stderr, "\n");
   }
@@ -131,6 +133,7 @@ class ProgressBar {
   bool enabled_;
   std::atomic<size_t> done_{0};
   std::mutex mutex_;
+  int last_filled_ = -1;
 };
 
 int run(const Options& options) {
