@@ -1,5 +1,6 @@
 #include "sim/chip.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include <fmt/format.h>
@@ -10,8 +11,7 @@ const std::vector<int> Chip::kNoInput;
 
 Chip::Chip(sc_core::sc_module_name name, const Network& net, const CompiledRoutes& routes, const SimConfig& config)
     : sc_core::sc_module(name), routes_(routes), context_(net, config) {
-  context_.tick_cycles = config.tick_cycles > 0 ? config.tick_cycles
-                                                : routes.worst_path_latency(config.router_cycles, config.tile_cycles);
+  context_.tick_cycles = effective_tick_cycles(config, routes);
   const Arch& arch = net.arch;
   for (int t = 0; t < arch.num_tiles(); ++t)
     tiles_.push_back(std::make_unique<NeuronTile>(fmt::format("tile_{}", t).c_str(), t, routes, context_));
@@ -118,19 +118,15 @@ RunStats Chip::stats() const {
 }
 
 void Chip::trace(sc_core::sc_trace_file* file, const TraceConfig& what) const {
-  const Arch& arch = context_.net.arch;
-  auto selected = [&](GridPos p) {
-    if (what.only_cells.empty()) return true;
-    for (GridPos q : what.only_cells)
-      if (q == p) return true;
-    return false;
+  auto listed = [](const auto& list, const auto& item) {
+    return list.empty() || std::find(list.begin(), list.end(), item) != list.end();
   };
   if (what.tiles)
-    for (int t = 0; t < arch.num_tiles(); ++t)
-      if (selected(arch.tile_pos(t))) tiles_[t]->trace(file);
+    for (int t = 0; t < static_cast<int>(tiles_.size()); ++t)
+      if (listed(what.only_tiles, t)) tiles_[t]->trace(file);
   if (what.routers)
     for (std::size_t r = 0; r < routers_.size(); ++r)
-      if (selected(routes_.routers[r].pos)) routers_[r]->trace(file);
+      if (listed(what.only_routers, routes_.routers[r].pos)) routers_[r]->trace(file);
 }
 
 }  // namespace mosaic::sim

@@ -8,6 +8,7 @@
 
 #include "mapping/routing_tables.hpp"
 #include "models/network.hpp"
+#include "sim/sim_config.hpp"
 
 namespace mosaic::sim {
 
@@ -42,6 +43,11 @@ struct CompiledRoutes {
   // Cycles from emission to the synaptic event on the longest path.
   int worst_path_latency(int router_cycles, int tile_cycles) const { return max_hops * router_cycles + tile_cycles; }
 };
+
+// The tick length a run uses: the configured one, or the worst path latency when it is 0.
+inline int effective_tick_cycles(const SimConfig& config, const CompiledRoutes& routes) {
+  return config.tick_cycles > 0 ? config.tick_cycles : routes.worst_path_latency(config.router_cycles, config.tile_cycles);
+}
 
 // `file` names the tables in error messages. Refuses tables made for another arch or network,
 // lines at positions that are no router, lines that leave the grid, and tables whose lines do

@@ -24,7 +24,8 @@ struct TraceConfig {
   std::vector<int> samples{0};    // run order positions of the traced samples
   bool tiles = true;              // tile spike lines
   bool routers = true;            // router port activity and FIFO occupancy
-  std::vector<GridPos> only_cells;  // when not empty, trace only these grid cells
+  std::vector<int> only_tiles;        // when not empty, trace only these tiles
+  std::vector<GridPos> only_routers;  // when not empty, trace only the routers at these positions
 };
 
 struct SimConfig {

@@ -154,10 +154,16 @@ std::vector<BinnedSample> write_and_bin_samples(const Network& net, const std::s
   return binned;
 }
 
-std::string scratch_dir(const std::string& test_name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("mosaic-sim-test-" + test_name + "-" + std::to_string(::getpid()));
+ScratchDir::ScratchDir(const std::string& test_name) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("mosaic-sim-test-" + test_name + "-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  return dir.string();
+  path_ = dir.string();
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
 }
 
 }  // namespace mosaic::sim::testing

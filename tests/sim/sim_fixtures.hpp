@@ -41,7 +41,17 @@ mapping::RoutingTables south_first_tables(const Network& net, std::vector<std::v
 std::vector<BinnedSample> write_and_bin_samples(const Network& net, const std::string& path, int recordings,
                                                 unsigned seed);
 
-// A scratch folder for one test, removed by the caller's TearDown if it wants.
-std::string scratch_dir(const std::string& test_name);
+// A scratch folder for one test, removed with everything in it when the object goes.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& test_name);
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 }  // namespace mosaic::sim::testing

@@ -20,7 +20,8 @@ struct Fixture {
 Fixture make_fixture(const std::string& name, int recordings) {
   Fixture f;
   f.net = testing::random_network(Arch(3, 3, 16), 7);
-  f.samples = testing::write_and_bin_samples(f.net, testing::scratch_dir(name) + "/input.h5", recordings, 11);
+  const testing::ScratchDir dir(name);
+  f.samples = testing::write_and_bin_samples(f.net, dir.path() + "/input.h5", recordings, 11);
   f.tables = testing::south_first_tables(f.net, &f.hops);
   return f;
 }

@@ -10,7 +10,8 @@ namespace {
 
 TEST(SimLatency, CrossbarDeliveryLatencyIsHopsTimesRouterCyclesPlusTileCycles) {
   const Network net = testing::random_network(Arch(3, 4, 8), 3);
-  const auto samples = testing::write_and_bin_samples(net, testing::scratch_dir("latency") + "/input.h5", 3, 5);
+  const testing::ScratchDir dir("latency");
+  const auto samples = testing::write_and_bin_samples(net, dir.path() + "/input.h5", 3, 5);
   std::vector<std::vector<int>> hops;
   const auto tables = testing::south_first_tables(net, &hops);
   SimConfig config;

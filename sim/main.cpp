@@ -1,0 +1,122 @@
+// mosaic-sim: runs a trained network event by event on a cycle-level SystemC model of Mosaic.
+#include <cstdlib>
+#include <iostream>
+#include <regex>
+
+#include <CLI/CLI.hpp>
+#include <systemc>  // declares sc_main extern "C"
+
+#include "models/atomic_file.hpp"
+#include "models/error.hpp"
+#include "sim/report.hpp"
+#include "sim/run.hpp"
+
+namespace {
+
+using mosaic::InputError;
+
+// "0,3-5" -> {0, 3, 4, 5}
+std::vector<int> parse_sample_list(const std::string& text) {
+  std::vector<int> out;
+  std::smatch m;
+  const std::regex item(R"((\d+)(?:-(\d+))?)");
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = text.find(',', start);
+    const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!std::regex_match(part, m, item)) throw InputError("command line", "--trace-samples", "expects a list like 0,3-5");
+    const int first = std::stoi(m[1]), last = m[2].matched ? std::stoi(m[2]) : first;
+    for (int s = first; s <= last; ++s) out.push_back(s);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+// Items: "tiles", "routers", or block names as they appear in the VCD: tile_3, R1_0_1, R0_2_2.
+mosaic::sim::TraceConfig parse_trace_filter(const std::vector<std::string>& items, mosaic::sim::TraceConfig trace) {
+  if (items.empty()) return trace;
+  trace.tiles = trace.routers = false;
+  const std::regex router(R"(R[01]_(\d+)_(\d+))"), tile(R"(tile_(\d+))");
+  std::smatch m;
+  for (const std::string& item : items) {
+    if (item == "tiles") trace.tiles = true;
+    else if (item == "routers") trace.routers = true;
+    else if (std::regex_match(item, m, router)) {
+      trace.routers = true;
+      trace.only_routers.push_back({std::stoi(m[1]), std::stoi(m[2])});
+    } else if (std::regex_match(item, m, tile)) {
+      trace.tiles = true;
+      trace.only_tiles.push_back(std::stoi(m[1]));
+    } else {
+      throw InputError("command line", "--trace-filter", "'" + item + "' is not tiles, routers, tile_N or R1_X_Y / R0_X_Y");
+    }
+  }
+  return trace;
+}
+
+int run(int argc, char** argv) {
+  mosaic::sim::RunOptions o;
+  CLI::App app("mosaic-sim: cycle-level SystemC model of the Mosaic array; runs a trained network on SHD input "
+               "event by event. With no arguments: traces/default_net.json on traces/shd_sample.h5.");
+  app.option_defaults()->always_capture_default();
+  app.add_option("--net", o.net_path, "trained network (mosaic-net JSON)");
+  app.add_option("--input", o.input_path, "SHD-format HDF5 input");
+  app.add_option("--routes", o.routes_path, "routing tables from mosaic-map (default: map with one-turn routing)");
+  app.add_option("--arch", o.arch_path, "Arch JSON with timing/energy for this network's geometry");
+  std::string mode = "crossbar";
+  app.add_option("--mode", mode, "link mode: crossbar (dedicated lines) or aer (shared links, FIFOs)")
+      ->check(CLI::IsMember({"crossbar", "aer"}));
+  app.add_option("--tick", o.tick_cycles, "cycles per network step (0 = worst path latency; default from the Arch)");
+  app.add_option("--router-cycles", o.router_cycles, "cycles per router traversal (default from the Arch: 1)");
+  app.add_option("--tile-cycles", o.tile_cycles, "cycles from a line reaching a tile to its synaptic event (default 1)");
+  app.add_option("--fifo-depth", o.sim.fifo_depth, "aer: events per router input FIFO");
+  app.add_option("--jobs,-j", o.jobs, "worker processes");
+  app.add_option("--recordings", o.max_recordings, "simulate only the first N recordings (0 = all)");
+  app.add_option("--quantize-levels", o.quantize_levels, "conductance levels per weight polarity (0 = off)");
+  app.add_option("--noise", o.noise_sigma, "programming noise, standard deviation relative to max|w| (0 = off)");
+  app.add_option("--noise-seed", o.noise_seed, "seed of the programming noise");
+  app.add_flag("--reference", o.compare_reference, "also run the reference pass: compare spike trains, time it");
+  app.add_option("--report", o.report_path, "write the full report as JSON");
+  app.add_option("--vcd", o.sim.trace.vcd_path, "write a VCD trace (opt-in)");
+  std::string trace_samples = "0";
+  app.add_option("--trace-samples", trace_samples, "samples to trace, by position: 0,3-5");
+  std::vector<std::string> trace_filter;
+  app.add_option("--trace-filter", trace_filter, "what to trace: tiles, routers, tile_N, R1_X_Y, R0_X_Y")->delimiter(',');
+  app.add_option("--energy-router-pj", o.router_traversal_pj, "energy per router traversal (pJ)");
+  app.add_option("--energy-synapse-pj", o.synaptic_event_pj, "energy per synaptic event (pJ)");
+  app.add_option("--energy-neuron-pj", o.neuron_update_pj, "energy per neuron update (pJ)");
+  app.add_flag("--progress", o.progress, "print progress to stderr every 2 s");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : mosaic::kExitBadInput;
+  }
+  o.sim.mode = mosaic::sim::parse_link_mode(mode);
+  o.sim.trace.samples = parse_sample_list(trace_samples);
+  o.sim.trace = parse_trace_filter(trace_filter, o.sim.trace);
+
+  const mosaic::sim::LoadedRun loaded = mosaic::sim::load_run(o);
+  double wall = 0;
+  const mosaic::sim::RunStats stats = mosaic::sim::execute(loaded, o, wall);
+  const mosaic::sim::RunSummary summary = mosaic::sim::summarize(loaded, stats, wall);
+  mosaic::sim::print_summary(std::cout, o, loaded, stats, summary);
+  if (!o.report_path.empty()) {
+    mosaic::write_text_atomic(o.report_path, mosaic::sim::report_json(o, loaded, stats, summary).dump(1) + "\n");
+    std::cout << "  report           " << o.report_path << "\n";
+  }
+  if (!o.sim.trace.vcd_path.empty()) std::cout << "  trace            " << o.sim.trace.vcd_path << "\n";
+  return 0;
+}
+
+}  // namespace
+
+// libsystemc refers to sc_main, but mosaic-sim has its own main so that the copyright banner is
+// off before SystemC starts; this one is never called.
+int sc_main(int, char*[]) { return 1; }
+
+int main(int argc, char** argv) {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return mosaic::run_tool("mosaic-sim", [&] { return run(argc, argv); });
+}

@@ -1,0 +1,168 @@
+#include "sim/report.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "models/lif.hpp"
+
+namespace mosaic::sim {
+
+namespace {
+
+double fraction(std::int64_t part, std::int64_t whole) { return whole > 0 ? static_cast<double>(part) / whole : 0.0; }
+
+// The step below which `share` of the samples decided (histogram indexed by step).
+int percentile_step(const std::vector<std::int64_t>& histogram, std::int64_t total, double share) {
+  std::int64_t seen = 0;
+  for (std::size_t step = 0; step < histogram.size(); ++step) {
+    seen += histogram[step];
+    if (seen >= share * total) return static_cast<int>(step);
+  }
+  return static_cast<int>(histogram.size()) - 1;
+}
+
+double vote_accuracy(const std::vector<SampleResult>& samples, int num_classes) {
+  std::map<int, std::pair<int, std::vector<int>>> votes;  // recording -> (label, votes per class)
+  for (const SampleResult& s : samples) {
+    auto& [label, count] = votes[s.recording];
+    if (count.empty()) count.assign(num_classes, 0);
+    label = s.label;
+    ++count[s.prediction];
+  }
+  int correct = 0;
+  for (const auto& [recording, vote] : votes) correct += predict_class(vote.second) == vote.first;  // ties: lowest class
+  return fraction(correct, static_cast<std::int64_t>(votes.size()));
+}
+
+}  // namespace
+
+RunSummary summarize(const LoadedRun& run, const RunStats& stats, double wall_seconds) {
+  RunSummary s;
+  const int classes = run.trained.num_classes;
+  s.samples = static_cast<int>(stats.samples.size());
+  s.recordings = run.recordings;
+  s.steps = run.trained.input.bins;
+  s.tick_cycles = effective_tick_cycles(run.config, run.routes);
+  s.wall_seconds = wall_seconds;
+  s.confusion.assign(classes, std::vector<std::int64_t>(classes, 0));
+  s.decision_steps.assign(s.steps + 1, 0);
+  int correct = 0, reference_correct = 0;
+  double decision_sum = 0;
+  for (const SampleResult& r : stats.samples) {
+    correct += r.prediction == r.label;
+    ++s.confusion[r.label][r.prediction];
+    ++s.decision_steps[std::min(r.decision_step, s.steps)];
+    decision_sum += r.decision_step;
+    if (r.reference_prediction >= 0) {
+      ++s.compared;
+      s.reference_agrees += r.reference_prediction == r.prediction;
+      reference_correct += r.reference_prediction == r.label;
+    }
+    if (r.spike_mismatch_steps >= 0) {
+      if (s.identical_spike_trains < 0) s.identical_spike_trains = 0;
+      s.identical_spike_trains += r.spike_mismatch_steps == 0;
+    }
+  }
+  s.accuracy = fraction(correct, s.samples);
+  s.vote_accuracy = vote_accuracy(stats.samples, classes);
+  if (s.compared > 0) s.reference_accuracy = fraction(reference_correct, s.compared);
+  s.decision_mean_steps = s.samples > 0 ? decision_sum / s.samples : 0;
+  s.decision_median_steps = percentile_step(s.decision_steps, s.samples, 0.5);
+  s.decision_p90_steps = percentile_step(s.decision_steps, s.samples, 0.9);
+  s.events_per_second = wall_seconds > 0 ? stats.events() / wall_seconds : 0;
+  s.router_pj = stats.router_traversals * run.energy.router_traversal_pj;
+  s.synaptic_pj = stats.synaptic_events * run.energy.synaptic_event_pj;
+  s.neuron_pj = stats.neuron_updates * run.energy.neuron_update_pj;
+  return s;
+}
+
+void print_summary(std::ostream& out, const RunOptions& o, const LoadedRun& run, const RunStats& stats,
+                   const RunSummary& s) {
+  const SimConfig& c = run.config;
+  out << fmt::format("mosaic-sim: {} on {}\n", o.net_path, o.input_path);
+  out << fmt::format("  chip             {} ({} tiles, {} routers), {} links, routes: {}\n", run.trained.arch.name(),
+                     run.trained.arch.num_tiles(), run.routes.routers.size(), link_mode_name(c.mode), run.routes_source);
+  out << fmt::format("  timing           tick {} cycles, router {} cycles, tile {} cycles{}\n", s.tick_cycles,
+                     c.router_cycles, c.tile_cycles,
+                     c.mode == LinkMode::Aer ? fmt::format(", FIFO depth {}", c.fifo_depth) : "");
+  if (o.quantize_levels >= 2 || o.noise_sigma > 0)
+    out << fmt::format("  weights          {} levels, programming noise {} x max|w| (seed {})\n",
+                       o.quantize_levels >= 2 ? std::to_string(o.quantize_levels) : "unquantised", o.noise_sigma,
+                       o.noise_seed);
+  out << fmt::format("  samples          {} ({} recordings x {} subsets, {} steps)\n", s.samples, s.recordings,
+                     run.trained.input.interleave_k, s.steps);
+  out << fmt::format("  accuracy         {:.2f} % over all subset-samples\n", 100 * s.accuracy);
+  out << fmt::format("  majority vote    {:.2f} % over {} recordings\n", 100 * s.vote_accuracy, s.recordings);
+  if (s.compared > 0) {
+    out << fmt::format("  reference pass   {:.2f} % accuracy; same prediction in {}/{} samples", 100 * s.reference_accuracy,
+                       s.reference_agrees, s.compared);
+    if (s.identical_spike_trains >= 0) out << fmt::format(", identical spike trains in {}/{}", s.identical_spike_trains, s.compared);
+    out << "\n";
+    if (o.noise_sigma > 0)
+      out << fmt::format("  noise cost       {:+.2f} accuracy points against the noiseless network\n",
+                         100 * (s.accuracy - s.reference_accuracy));
+  }
+  out << fmt::format("  decision latency median {} steps ({} cycles), mean {:.1f} steps, 90% by step {}\n",
+                     s.decision_median_steps, static_cast<std::int64_t>(s.decision_median_steps) * s.tick_cycles,
+                     s.decision_mean_steps, s.decision_p90_steps);
+  out << fmt::format("  late events      {} (undelivered at sample end: {})\n", stats.late_events, stats.undelivered);
+  out << fmt::format("  simulated        {} cycles\n", stats.simulated_cycles);
+  out << fmt::format("  events           {} ({} router traversals, {} deliveries), {} spikes\n", stats.events(),
+                     stats.router_traversals, stats.deliveries, stats.spikes);
+  out << fmt::format("  wall time        {:.2f} s with {} worker{}; {:.3g} events/s\n", s.wall_seconds, o.jobs,
+                     o.jobs > 1 ? "s" : "", s.events_per_second);
+  if (stats.reference_seconds > 0)
+    out << fmt::format("  vs reference     simulator {:.2f} s, reference pass {:.2f} s (summed over workers): {:.1f}x\n",
+                       stats.simulation_seconds, stats.reference_seconds,
+                       stats.simulation_seconds / stats.reference_seconds);
+  out << fmt::format("  energy           {:.4g} uJ (router {:.4g}, synaptic {:.4g}, neuron {:.4g} uJ){}\n",
+                     s.total_pj() * 1e-6, s.router_pj * 1e-6, s.synaptic_pj * 1e-6, s.neuron_pj * 1e-6,
+                     run.energy.placeholder ? " -- PLACEHOLDER per-event costs" : "");
+}
+
+nlohmann::json report_json(const RunOptions& o, const LoadedRun& run, const RunStats& stats, const RunSummary& s) {
+  using nlohmann::json;
+  const SimConfig& c = run.config;
+  json report = to_json(stats);  // samples, routers, tiles, latency histogram, counters
+  report["latency_histogram_cycles"] = report["latency_histogram"];
+  report.erase("latency_histogram");
+  report["tool"] = "mosaic-sim";
+  report["format_version"] = 1;
+  report["network"] = {{"path", o.net_path}, {"digest", network_digest(run.trained)}, {"arch", run.trained.arch.name()}};
+  report["input"] = {{"path", o.input_path}, {"recordings", s.recordings}, {"samples", s.samples}, {"steps", s.steps}};
+  report["routes"] = run.routes_source;
+  report["config"] = {{"mode", link_mode_name(c.mode)}, {"router_cycles", c.router_cycles},
+                      {"tile_cycles", c.tile_cycles}, {"tick_cycles", s.tick_cycles},
+                      {"tick_cycles_configured", c.tick_cycles}, {"fifo_depth", c.fifo_depth}, {"jobs", o.jobs},
+                      {"quantize_levels", o.quantize_levels}, {"noise_sigma", o.noise_sigma},
+                      {"noise_seed", o.noise_seed}};
+  report["summary"] = {{"accuracy", s.accuracy},
+                       {"majority_vote_accuracy", s.vote_accuracy},
+                       {"reference_accuracy", s.reference_accuracy},
+                       {"reference_same_prediction", s.reference_agrees},
+                       {"reference_compared", s.compared},
+                       {"identical_spike_trains", s.identical_spike_trains},
+                       {"wall_seconds", s.wall_seconds},
+                       {"events", stats.events()},
+                       {"events_per_second", s.events_per_second}};
+  report["decision_latency"] = {{"histogram_steps", s.decision_steps},
+                                {"median_steps", s.decision_median_steps},
+                                {"mean_steps", s.decision_mean_steps},
+                                {"p90_steps", s.decision_p90_steps},
+                                {"median_cycles", static_cast<std::int64_t>(s.decision_median_steps) * s.tick_cycles},
+                                {"mean_cycles", s.decision_mean_steps * s.tick_cycles}};
+  report["confusion_matrix"] = s.confusion;
+  report["energy"] = {{"placeholder", run.energy.placeholder},
+                      {"router_traversal_pj", run.energy.router_traversal_pj},
+                      {"synaptic_event_pj", run.energy.synaptic_event_pj},
+                      {"neuron_update_pj", run.energy.neuron_update_pj},
+                      {"router_total_pj", s.router_pj},
+                      {"synaptic_total_pj", s.synaptic_pj},
+                      {"neuron_total_pj", s.neuron_pj},
+                      {"total_pj", s.total_pj()}};
+  return report;
+}
+
+}  // namespace mosaic::sim

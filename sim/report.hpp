@@ -1,0 +1,41 @@
+#pragma once
+// What a run prints and writes: the stdout summary and the --report JSON (sim/README.md
+// documents every field).
+#include <ostream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/run.hpp"
+
+namespace mosaic::sim {
+
+struct RunSummary {
+  int samples = 0;
+  int recordings = 0;
+  int steps = 0;
+  int tick_cycles = 0;
+  double accuracy = 0;       // over all subset-samples
+  double vote_accuracy = 0;  // majority vote over the subsets of each recording
+  int compared = 0;                   // samples the reference pass also ran
+  int reference_agrees = 0;           // ... with the same prediction
+  int identical_spike_trains = -1;    // ... with identical spike trains (-1: not compared)
+  double reference_accuracy = -1;     // accuracy of the reference pass (-1: not run)
+  double wall_seconds = 0;
+  double events_per_second = 0;       // events / wall time
+  std::vector<std::int64_t> decision_steps;  // histogram: [step] -> samples
+  double decision_mean_steps = 0;
+  int decision_median_steps = 0;
+  int decision_p90_steps = 0;
+  std::vector<std::vector<std::int64_t>> confusion;  // [label][prediction]
+  double router_pj = 0, synaptic_pj = 0, neuron_pj = 0;
+  double total_pj() const { return router_pj + synaptic_pj + neuron_pj; }
+};
+
+RunSummary summarize(const LoadedRun& run, const RunStats& stats, double wall_seconds);
+void print_summary(std::ostream& out, const RunOptions& options, const LoadedRun& run, const RunStats& stats,
+                   const RunSummary& summary);
+nlohmann::json report_json(const RunOptions& options, const LoadedRun& run, const RunStats& stats,
+                           const RunSummary& summary);
+
+}  // namespace mosaic::sim

@@ -1,0 +1,60 @@
+#pragma once
+// The run driver of mosaic-sim: loads and checks every input before any simulation starts,
+// runs the samples in one process or in `jobs` forked worker processes (one SystemC
+// elaboration each), and merges their statistics.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mapping/routing_tables.hpp"
+#include "models/network.hpp"
+#include "models/shd.hpp"
+#include "sim/compiled_routes.hpp"
+#include "sim/sim_config.hpp"
+#include "sim/stats.hpp"
+
+namespace mosaic::sim {
+
+struct RunOptions {
+  std::string net_path = "traces/default_net.json";
+  std::string input_path = "traces/shd_sample.h5";
+  std::string routes_path;  // empty: map the network with mosaic-map's one-turn router
+  std::string arch_path;    // optional Arch JSON whose timing and energy replace the network's
+  std::string report_path;
+  // Command-line overrides of the Arch's timing; unset = the Arch's value.
+  std::optional<int> router_cycles, tile_cycles, tick_cycles;
+  std::optional<double> router_traversal_pj, synaptic_event_pj, neuron_update_pj;
+  SimConfig sim;             // mode, FIFO depth, tracing; timing filled from the Arch + overrides
+  int jobs = 1;
+  int max_recordings = 0;    // 0: every recording of the input
+  int quantize_levels = 0;   // 0: weights as trained
+  double noise_sigma = 0;    // programming noise relative to max|w|; 0: none
+  std::uint64_t noise_seed = 1;
+  bool compare_reference = false;  // also run the reference pass, compare spike trains, time it
+  bool progress = false;
+};
+
+// Everything a run needs, loaded and checked (InputError on bad input).
+struct LoadedRun {
+  Network trained;        // as read
+  Network simulated;      // after quantisation and noise
+  Network reference;      // the reference pass's network: quantised, without noise
+  std::string routes_source;
+  CompiledRoutes routes;
+  SimConfig config;
+  EventEnergy energy;
+  std::vector<BinnedSample> samples;
+  int recordings = 0;
+};
+
+LoadedRun load_run(const RunOptions& options);
+
+// Positions in `samples` that worker `worker` of `workers` runs, in order; traced samples come
+// first, in worker 0.
+std::vector<int> worker_share(int samples, int workers, int worker, const std::vector<int>& traced);
+
+// Runs every sample; the merged statistics of all workers. Wall time in `wall_seconds`.
+RunStats execute(const LoadedRun& run, const RunOptions& options, double& wall_seconds);
+
+}  // namespace mosaic::sim

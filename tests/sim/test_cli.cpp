@@ -1,0 +1,159 @@
+// mosaic-sim as a tool: summary, report, workers, trace, and refusal of bad input (exit 2)
+// before any simulation starts. Runs the binary from MOSAIC_BIN on fixture files.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+#include "mapping/mapping.hpp"
+#include "sim_fixtures.hpp"
+
+namespace mosaic::sim {
+namespace {
+
+struct ToolRun {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+ToolRun run_tool(const std::string& dir, const std::string& args, const std::string& cwd = ".") {
+  const char* bin = std::getenv("MOSAIC_BIN");
+  const std::string tool = std::filesystem::absolute(std::string(bin ? bin : "build/bin") + "/mosaic-sim").string();
+  const std::string command = "cd '" + cwd + "' && '" + tool + "' " + args + " > '" + dir + "/out.txt' 2> '" + dir + "/err.txt'";
+  ToolRun r;
+  const int raw = std::system(command.c_str());
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = read_text(dir + "/out.txt");
+  r.err = read_text(dir + "/err.txt");
+  return r;
+}
+
+class SimCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    scratch_ = std::make_unique<testing::ScratchDir>(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = scratch_->path();
+    net_ = testing::random_network(Arch(3, 3, 16), 7);
+    write_network(net_path(), net_);
+    testing::write_and_bin_samples(net_, input_path(), 6, 11);
+  }
+  std::string net_path() const { return dir_ + "/net.json"; }
+  std::string input_path() const { return dir_ + "/input.h5"; }
+  std::string files() const { return "--net '" + net_path() + "' --input '" + input_path() + "'"; }
+  ToolRun run(const std::string& args) { return run_tool(dir_, args); }
+  void expect_refused(const ToolRun& r, const std::string& names) {
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_NE(r.err.find("mosaic-sim: error: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(names), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");  // refused before any simulation
+  }
+
+  std::unique_ptr<testing::ScratchDir> scratch_;
+  std::string dir_;
+  Network net_;
+};
+
+TEST_F(SimCli, MapsItselfAndMatchesTheReferencePass) {
+  const ToolRun r = run(files() + " --reference --report '" + dir_ + "/run.json'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("identical spike trains in 12/12"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("PLACEHOLDER"), std::string::npos);
+  const auto report = nlohmann::json::parse(read_text(dir_ + "/run.json"));
+  EXPECT_EQ(report["samples"].size(), 12u);
+  EXPECT_EQ(report["summary"]["identical_spike_trains"], 12);
+  EXPECT_EQ(report["late_events"], 0);
+  EXPECT_TRUE(report["energy"]["placeholder"].get<bool>());
+  std::int64_t confusion_total = 0;
+  for (const auto& row : report["confusion_matrix"])
+    for (const auto& cell : row) confusion_total += cell.get<std::int64_t>();
+  EXPECT_EQ(confusion_total, 12);
+  EXPECT_EQ(report["routers"].size(), 7u * 7u - 9u);
+  EXPECT_GT(report["router_traversals"].get<std::int64_t>(), 0);
+  EXPECT_NE(report["routes"].get<std::string>().find("one-turn"), std::string::npos);
+}
+
+TEST_F(SimCli, WorkerProcessesMergeToTheSameResults) {
+  ASSERT_EQ(run(files() + " --report '" + dir_ + "/one.json'").status, 0);
+  const ToolRun r = run(files() + " --jobs 3 --report '" + dir_ + "/three.json'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto one = nlohmann::json::parse(read_text(dir_ + "/one.json"));
+  auto three = nlohmann::json::parse(read_text(dir_ + "/three.json"));
+  for (const char* key : {"samples", "routers", "tiles", "latency_histogram_cycles", "spikes", "router_traversals",
+                          "deliveries", "synaptic_events", "neuron_updates", "simulated_cycles", "confusion_matrix"})
+    EXPECT_EQ(one[key], three[key]) << key;
+}
+
+TEST_F(SimCli, WritesAVcdTraceOfTheSelectedBlocks) {
+  const std::string vcd = dir_ + "/trace.vcd";
+  const ToolRun r = run(files() + " --mode aer --vcd '" + vcd + "' --trace-samples 1 --trace-filter tile_0,R1_2_1");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string text = read_text(vcd);
+  EXPECT_NE(text.find("$timescale"), std::string::npos);
+  EXPECT_NE(text.find("1 ns"), std::string::npos);
+  EXPECT_NE(text.find("z_0"), std::string::npos);
+  EXPECT_NE(text.find("fifo_N"), std::string::npos);
+  EXPECT_EQ(text.find("tile_1."), std::string::npos);  // filtered out
+  EXPECT_EQ(text.find("R1_0_1."), std::string::npos);
+}
+
+TEST_F(SimCli, RefusesTablesOfAnotherArch) {
+  Network other = testing::random_network(Arch(2, 3, 16), 7);
+  mapping::write_tables(dir_ + "/routes.json", mapping::route_network(other));
+  expect_refused(run(files() + " --routes '" + dir_ + "/routes.json'"), "arch");
+}
+
+TEST_F(SimCli, RefusesTablesThatRouteToAMissingTile) {
+  auto tables = nlohmann::json::parse(mapping::tables_to_json(mapping::route_network(net_)).dump());
+  tables["tiles"][4]["lines"] = nlohmann::json::array();  // the centre tile lost its input lines
+  std::ofstream(dir_ + "/routes.json") << tables.dump();
+  expect_refused(run(files() + " --routes '" + dir_ + "/routes.json'"), "routes.json: tables: source");
+}
+
+TEST_F(SimCli, RefusesInputWithMoreChannelsThanTheNetworkExpects) {
+  Network wide = net_;
+  wide.input.shd_channels = 700;
+  testing::write_and_bin_samples(wide, dir_ + "/wide.h5", 2, 3);
+  expect_refused(run("--net '" + net_path() + "' --input '" + dir_ + "/wide.h5'"), "spikes/units: sample 0: unit");
+}
+
+TEST_F(SimCli, RefusesCorruptHdf5) {
+  std::string bytes = read_text(input_path());
+  bytes.resize(bytes.size() / 3);  // truncated
+  std::ofstream(dir_ + "/corrupt.h5", std::ios::binary) << bytes;
+  expect_refused(run("--net '" + net_path() + "' --input '" + dir_ + "/corrupt.h5'"), "corrupt.h5");
+}
+
+TEST_F(SimCli, RefusesTimingTheModelCannotRun) {
+  expect_refused(run(files() + " --router-cycles 0"), "router_cycles");
+}
+
+TEST_F(SimCli, SaysSoWhenTheBundledFilesAreMissing) {
+  const ToolRun r = run_tool(dir_, "", dir_);  // no traces/ folder here
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("traces/default_net.json"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--net"), std::string::npos) << r.err;
+}
+
+TEST_F(SimCli, HelpListsTheOptions) {
+  const ToolRun r = run("--help");
+  EXPECT_EQ(r.status, 0);
+  for (const char* option : {"--net", "--input", "--routes", "--mode", "--tick", "--jobs", "--report", "--vcd",
+                             "--trace-samples", "--trace-filter", "--quantize-levels", "--noise"})
+    EXPECT_NE(r.out.find(option), std::string::npos) << option;
+}
+
+}  // namespace
+}  // namespace mosaic::sim
