@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <thread>
 
 #include "models/lif.hpp"
@@ -28,18 +29,40 @@ inline void add_scaled(float* out, const float* in, float scale, int k) {
   for (int i = 0; i < k; ++i) out[i] += scale * in[i];
 }
 
-// acc[i % 8] += a[i] b[i]: eight partial sums, vectorisable without -ffast-math.
-inline void dot_accumulate(float* acc, const float* a, const float* b, int k) {
-  if (k == kFixedK) {
-    for (int i = 0; i < kFixedK; i += kLanes)
-      for (int l = 0; l < kLanes; ++l) acc[l] += a[i + l] * b[i + l];
-    return;
-  }
-  for (int i = 0; i < k; ++i) acc[i % kLanes] += a[i] * b[i];
+// Eight partial sums (lane l holds the products of indices l, l + 8, ...), kept in a vector
+// register: vectorised without -ffast-math, and the same bits on every run and every CPU.
+using Lanes = float __attribute__((vector_size(kLanes * sizeof(float))));
+
+inline Lanes load_lanes(const float* p) {
+  Lanes v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
 }
 
-inline float sum_lanes(const float* acc) {
+inline float sum_lanes(const Lanes& acc) {
   return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+}
+
+// dz[pre] += sum over the links of pre of (link weights . dv of the link's tile), with lane l
+// of the partial sums taking indices l, l + 8, ... in order. KC = K known at compile time
+// (0 = read k at run time): the same operations in the same order either way.
+template <int KC>
+void add_link_dots(const int* link_first, const int* link_tile, const float* weights, const float* dv, int n, int k,
+                   float* dz) {
+  const int kk = KC > 0 ? KC : k;
+  for (int pre = 0; pre < n; ++pre) {
+    Lanes acc = {0, 0, 0, 0, 0, 0, 0, 0};
+    for (int l = link_first[pre]; l < link_first[pre + 1]; ++l) {
+      const float* a = weights + static_cast<std::size_t>(l) * kk;
+      const float* b = dv + link_tile[l] * kk;
+      if constexpr (KC > 0 && KC % kLanes == 0) {
+        for (int i = 0; i < KC; i += kLanes) acc += load_lanes(a + i) * load_lanes(b + i);
+      } else {
+        for (int i = 0; i < kk; ++i) acc[i % kLanes] += a[i] * b[i];
+      }
+    }
+    dz[pre] += sum_lanes(acc);
+  }
 }
 
 inline float surrogate(float v, float theta) {
@@ -183,13 +206,12 @@ void BpttKernel::backward(const BinnedSample& sample, const Trace& trace, double
   for (int t = steps; t >= 1; --t) {
     // dL/dz[t]: direct terms, the reset of step t + 1, and every outgoing synapse.
     for (int i = 0; i < n_; ++i) dz[i] = direct[i] - theta_ * dv_next[i];
-    if (t < steps)
-      for (int pre = 0; pre < n_; ++pre) {
-        float acc[kLanes] = {0, 0, 0, 0, 0, 0, 0, 0};
-        for (int l = link_first_[pre]; l < link_first_[pre + 1]; ++l)
-          dot_accumulate(acc, &link_weights_[static_cast<std::size_t>(l) * k_], &dv_next[link_tile_[l] * k_], k_);
-        dz[pre] += sum_lanes(acc);
-      }
+    if (t < steps) {
+      if (k_ == kFixedK)
+        add_link_dots<kFixedK>(link_first_.data(), link_tile_.data(), link_weights_.data(), dv_next.data(), n_, k_, dz.data());
+      else
+        add_link_dots<0>(link_first_.data(), link_tile_.data(), link_weights_.data(), dv_next.data(), n_, k_, dz.data());
+    }
     const float* v = &trace.v[static_cast<std::size_t>(t - 1) * n_];
     const float* z = &trace.z[static_cast<std::size_t>(t - 1) * n_];
     for (int i = 0; i < n_; ++i) {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "models/atomic_file.hpp"
+#include "mapping/mapping.hpp"
 #include "models/error.hpp"
 #include "trainer/checkpoint.hpp"
 #include "trainer/evaluate.hpp"
@@ -37,6 +38,18 @@ nlohmann::json distances_json(const std::map<int, long>& per_distance) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [d, count] : per_distance) j[std::to_string(d)] = count;
   return j;
+}
+
+// Routing memory of the network as trained (one-turn routing, DOMAIN.md section 1), in cells.
+nlohmann::json routing_memory_json(const Network& net) {
+  const mapping::RoutingMemory memory = mapping::network_memory(net);
+  const auto& h = memory.homogeneous;
+  return {{"cells", h.total()},
+          {"nt_cells", h.nt.cells},
+          {"r0_cells", h.r0.cells},
+          {"r1_cells", h.r1.cells},
+          {"per_instance_cells", memory.per_instance.total()},
+          {"routing", "one-turn"}};
 }
 
 }  // namespace
@@ -69,6 +82,7 @@ Network initial_network(const TrainConfig& config) {
   initialise(config, params, links);
   Network net = to_network(config.model, params, links);
   net.provenance = provenance(config, links, params, nlohmann::json::object(), 0);
+  net.provenance["routing_memory"] = routing_memory_json(net);
   return net;
 }
 
@@ -234,6 +248,7 @@ nlohmann::json Trainer::run_epoch() {
   record["live_synapses"] = live_synapses(state_.links, state_.params);
   record["links_per_distance"] = distances_json(live_links_per_distance(state_.links, state_.params));
   const Network net = to_network(config_.model, state_.params, state_.links);
+  record["memory_cells"] = routing_memory_json(net)["cells"];
   if (!train_eval_indices_.empty()) {
     const Evaluation eval = evaluate(net, train_, config_.threads, train_eval_indices_);
     record["train_accuracy"] = eval.accuracy();
@@ -270,6 +285,7 @@ void Trainer::finish() {
 Network Trainer::network(const nlohmann::json& data_files) const {
   Network net = to_network(config_.model, state_.params, state_.links);
   net.provenance = provenance(config_, state_.links, state_.params, data_files, state_.epochs_done);
+  net.provenance["routing_memory"] = routing_memory_json(net);
   return net;
 }
 
@@ -286,8 +302,9 @@ std::string epoch_summary(const nlohmann::json& r) {
                                  r["firing_rate"].get<double>());
   if (r.contains("train_accuracy")) line += fmt::format(" train {:.2f}%", 100 * r["train_accuracy"].get<double>());
   if (r.contains("test_accuracy")) line += fmt::format(" test {:.2f}%", 100 * r["test_accuracy"].get<double>());
-  line += fmt::format(" pruned {} regrown {} synapses {} {:.0f} samples/s", r["pruned"].get<long>(),
-                      r["regrown"].get<long>(), r["live_synapses"].get<long>(), r["samples_per_s"].get<double>());
+  line += fmt::format(" pruned {} regrown {} synapses {} memory {} cells {:.0f} samples/s", r["pruned"].get<long>(),
+                      r["regrown"].get<long>(), r["live_synapses"].get<long>(), r["memory_cells"].get<long>(),
+                      r["samples_per_s"].get<double>());
   return line;
 }
 
