@@ -9,9 +9,12 @@
 // Fixed: input tiles keep all their neurons (their crossbars hold the input weights of their
 // channels) and the output neurons keep their places in the last tile; every other neuron
 // may move to any slot not taken by a fixed neuron.
-// Search: the start is the better (by cost) of the current placement and a Cuthill-McKee
-// ordering of the synapse graph laid along a serpentine walk over the tiles; then simulated
-// annealing with seeded random swaps of two movable neurons of different tiles.
+// Search, seeded: (1) a greedy graph partition: tiles are grown one by one from their fixed
+// neurons or a seed, adding the unplaced neuron whose synaptic partners are most like those of
+// the tile's members (cosine similarity); (2) the groups are arranged on the grid by simulated
+// annealing over exchanges of whole tiles' contents (a small quadratic assignment problem,
+// best of a few restarts); (3) kept if better than the input placement, then refined by
+// annealing over exchanges of single neurons between tiles, never ending worse than it began.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -30,7 +33,7 @@ PlacementMode parse_placement(const std::string& name);
 struct PlacementOptions {
   PlacementMode mode = PlacementMode::Fixed;
   std::uint64_t seed = 1;
-  double moves_per_neuron = 200;  // annealing length: swaps tried per movable neuron
+  double moves_per_neuron = 200;  // refinement length: exchanges tried per movable neuron
 };
 
 struct PlacementResult {

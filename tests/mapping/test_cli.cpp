@@ -1,0 +1,95 @@
+// mosaic-map as a user runs it: outputs, --check, and bad input refused with exit status 2.
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "mapping/routing_tables.hpp"
+#include "models/json_fields.hpp"
+#include "test_networks.hpp"
+
+namespace mosaic::mapping {
+namespace {
+
+namespace fs = std::filesystem;
+
+class MosaicMapCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / ("mosaic_map_cli_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    net_ = testing::deepr_like_network(Arch(3, 3, 8), {{1, 0.5}, {3, 0.3}}, 5);
+    write_network(path("net.json"), net_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  static int run(const std::string& arguments) {
+    const char* bin = std::getenv("MOSAIC_BIN");
+    const std::string command = std::string(bin ? bin : "build/bin") + "/mosaic-map " + arguments + " > /dev/null 2>&1";
+    const int status = std::system(command.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  void write_text(const std::string& name, const std::string& text) const { std::ofstream(path(name)) << text; }
+
+  fs::path dir_;
+  Network net_;
+};
+
+TEST_F(MosaicMapCli, WritesTablesReportAndHeatMapThatCheckAgainstTheNetwork) {
+  ASSERT_EQ(run("--net " + path("net.json") + " --out " + path("routes.json") + " --report " + path("map.json") +
+                " --routing tree --svg " + path("usage.svg")),
+            0);
+  const nlohmann::json report = read_json_file(path("map.json"));
+  EXPECT_EQ(report["format"], "mosaic-map-report");
+  EXPECT_EQ(report["mappable"], true);
+  EXPECT_EQ(report["routing"], "tree");
+  EXPECT_GT(report["memory_cells"]["homogeneous"]["total"].get<long>(), 0);
+  EXPECT_TRUE(fs::file_size(path("usage.svg")) > 1000);
+  const RoutingTables tables = read_tables(path("routes.json"), net_);
+  EXPECT_TRUE(table_problems(net_, tables).empty());
+  EXPECT_EQ(run("--net " + path("net.json") + " --check " + path("routes.json")), 0);
+}
+
+TEST_F(MosaicMapCli, ReportsViolationsOnAChipThatIsTooSmall) {
+  write_text("chip.json", R"({"rows": 3, "cols": 3, "neurons_per_tile": 8, "capacity": {"r0": [1,1,1,1,1,1,1,1]}})");
+  ASSERT_EQ(run("--net " + path("net.json") + " --chip " + path("chip.json") + " --report " + path("map.json")), 0);
+  const nlohmann::json report = read_json_file(path("map.json"));
+  EXPECT_EQ(report["mappable"], false);
+  EXPECT_FALSE(report["violations"].empty());
+  EXPECT_EQ(report["violations"][0]["type"], "R0");
+}
+
+TEST_F(MosaicMapCli, OptimizedPlacementWritesThePlacedNetworkItsTablesBelongTo) {
+  ASSERT_EQ(run("--net " + path("net.json") + " --placement optimize --seed 3 --out-net " + path("placed.json") +
+                " --out " + path("routes.json")),
+            0);
+  EXPECT_EQ(run("--net " + path("placed.json") + " --check " + path("routes.json")), 0);
+}
+
+TEST_F(MosaicMapCli, BadInputExitsWithStatusTwo) {
+  const std::string net = " --net " + path("net.json");
+  EXPECT_EQ(run("--net " + path("missing.json")), 2);
+  write_text("broken.json", "{\"format\": \"mosaic-net\",");
+  EXPECT_EQ(run("--net " + path("broken.json")), 2);
+  EXPECT_EQ(run(net + " --routing zigzag"), 2);
+  EXPECT_EQ(run("--routing tree"), 2);  // --net is required
+  write_text("chip.json", R"({"rows": 5, "cols": 5, "neurons_per_tile": 32, "capacity": {"r0": [8,8,8,8,8,8,8,8]}})");
+  EXPECT_EQ(run(net + " --chip " + path("chip.json")), 2);  // another geometry
+  EXPECT_EQ(run(net + " --placement optimize --out " + path("routes.json")), 2);  // tables without their network
+  // Tables of another network are stale.
+  ASSERT_EQ(run(net + " --out " + path("routes.json")), 0);
+  Network changed = net_;
+  changed.recurrent.back().weight = 2.0f;
+  write_network(path("changed.json"), changed);
+  EXPECT_EQ(run("--net " + path("changed.json") + " --check " + path("routes.json")), 2);
+  write_text("garbage.json", "[1, 2, 3]");
+  EXPECT_EQ(run(net + " --check " + path("garbage.json")), 2);
+  EXPECT_EQ(run("--help"), 0);
+}
+
+}  // namespace
+}  // namespace mosaic::mapping
