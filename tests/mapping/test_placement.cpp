@@ -40,7 +40,9 @@ TEST(Placement, OptimizeKeepsInputTilesAndOutputNeuronsAndTheSynapses) {
   EXPECT_EQ(result.placed.output_neurons, net.output_neurons);
   EXPECT_EQ(result.placed.recurrent.size(), net.recurrent.size());
   for (int n = 0; n < net.arch.num_neurons(); ++n)
-    if (!movable_neurons(net)[n]) EXPECT_EQ(result.new_id[n], n);
+    if (!movable_neurons(net)[n]) {
+      EXPECT_EQ(result.new_id[n], n);
+    }
   EXPECT_EQ(placement_cost(result.placed), result.cost_after);
   EXPECT_LT(result.cost_after, result.cost_before);
   // Seeded: the same seed gives the same placement.
