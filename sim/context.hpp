@@ -25,11 +25,29 @@ struct ChipContext {
   }
 };
 
-// Notifies `wake` for cycle `at` (>= now). sc_event keeps the earliest pending notification,
-// so a block asks for every cycle it has work in and runs once at the earliest of them.
-inline void wake_at(sc_core::sc_event& wake, Cycle at, Cycle now) {
-  if (at <= now) wake.notify(sc_core::SC_ZERO_TIME);
-  else wake.notify(cycles(at - now));
-}
+// A block's wake-up event. It remembers the earliest cycle it is notified for, so that the
+// many events arriving for one cycle notify the kernel once (sc_event keeps the earliest
+// pending notification anyway; this only saves the calls).
+class Wakeup {
+ public:
+  sc_core::sc_event& event() { return event_; }
+  // Wake the block in cycle `at` (>= now; == now means in the next delta cycle).
+  void at(Cycle at, Cycle now) {
+    if (pending_ >= now && pending_ <= at) return;
+    pending_ = at;
+    if (at <= now) event_.notify(sc_core::SC_ZERO_TIME);
+    else event_.notify(cycles(at - now));
+  }
+  void fired() { pending_ = kNone; }  // first thing in the block's process
+  void cancel() {
+    event_.cancel();
+    pending_ = kNone;
+  }
+
+ private:
+  static constexpr Cycle kNone = -1;
+  sc_core::sc_event event_;
+  Cycle pending_ = kNone;
+};
 
 }  // namespace mosaic::sim

@@ -16,7 +16,7 @@ const sc_core::sc_time& cycle_time() {
 
 Cycle current_cycle() { return static_cast<Cycle>(sc_core::sc_time_stamp().value() / cycle_time().value()); }
 Cycle cycles_since(Cycle origin) { return current_cycle() - origin; }
-sc_core::sc_time cycles(Cycle n) { return cycle_time() * static_cast<double>(n); }
+sc_core::sc_time cycles(Cycle n) { return sc_core::sc_time::from_value(cycle_time().value() * static_cast<sc_dt::uint64>(n)); }
 
 std::string link_mode_name(LinkMode mode) { return mode == LinkMode::Crossbar ? "crossbar" : "aer"; }
 

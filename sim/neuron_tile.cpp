@@ -1,6 +1,7 @@
 #include "sim/neuron_tile.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -45,7 +46,7 @@ NeuronTile::NeuronTile(sc_core::sc_module_name name, int tile, const CompiledRou
   std::fill(spike_lines_.get(), spike_lines_.get() + k, false);
   stats_.tile = tile;
   SC_METHOD(on_cycle);
-  sensitive << wake_;
+  sensitive << wake_.event();
   dont_initialize();
 }
 
@@ -55,12 +56,12 @@ void NeuronTile::begin_tick(int step, const std::vector<int>& bin_channels) {
   const Cycle ready = now + context_.config.tile_cycles;
   // North-edge input lines: dedicated wires into the tile's own crossbar, never routed.
   for (int channel : bin_channels)
-    if (input_targets_[channel] > 0) enqueue({{input_key(channel), step, now}, ready, -1, input_targets_[channel]});
+    if (input_targets_[channel] > 0) enqueue({{input_key(channel), step, now}, ready, -1, input_targets_[channel]}, now);
   const bool aer = context_.config.mode == LinkMode::Aer;
   for (int neuron : last_spikes_) {
     const SpikeEvent event{neuron_key(context_.net, neuron), step, now};
     const int own = own_targets_[neuron - first_neuron_];
-    if (own > 0) enqueue({event, ready, -1, own});
+    if (own > 0) enqueue({event, ready, -1, own}, now);
     const std::uint8_t sides = emit_sides_[neuron];
     for (Side s : kAllSides) {
       if (!(sides & side_bit(s))) continue;
@@ -68,27 +69,25 @@ void NeuronTile::begin_tick(int step, const std::vector<int>& bin_channels) {
       else out[static_cast<int>(s)]->accept(event, now);
     }
   }
-  if (aer) wake_at(wake_, now, now);
+  if (aer) wake_.at(now, now);
 }
 
 void NeuronTile::accept(Side side, const SpikeEvent& event, Cycle now) {
   const int source = event.key - context_.net.input.n_inp;
   const int targets = lines_.has_lines() ? lines_.line_targets[static_cast<int>(side)][source] : -1;
   if (targets < 0) return;  // compile_routes refuses tables that route here without a line
-  enqueue({event, now + context_.config.tile_cycles, static_cast<int>(side), targets});
+  enqueue({event, now + context_.config.tile_cycles, static_cast<int>(side), targets}, now);
 }
 
-void NeuronTile::enqueue(const Delivery& delivery) {
-  // Every sender adds the same tile latency, so deliveries arrive in order; insert otherwise.
-  if (inbox_.empty() || inbox_.back().ready <= delivery.ready) inbox_.push_back(delivery);
-  else
-    inbox_.insert(std::upper_bound(inbox_.begin(), inbox_.end(), delivery,
-                                   [](const Delivery& a, const Delivery& b) { return a.ready < b.ready; }),
-                  delivery);
-  wake_at(wake_, delivery.ready, context_.now());
+void NeuronTile::enqueue(const Delivery& delivery, Cycle now) {
+  // Every delivery is due tile_cycles after it was enqueued, so the inbox stays in time order.
+  assert(inbox_.empty() || inbox_.back().ready <= delivery.ready);
+  inbox_.push_back(delivery);
+  wake_.at(delivery.ready, now);
 }
 
 void NeuronTile::on_cycle() {
+  wake_.fired();
   const Cycle now = context_.now();
   deliver_until(now);  // read inputs and evaluate: synaptic events of this cycle
   if (context_.config.mode == LinkMode::Aer) send_aer(now);  // write outputs
@@ -136,7 +135,7 @@ void NeuronTile::schedule_next(Cycle now) {
   Cycle next = inbox_.empty() ? std::numeric_limits<Cycle>::max() : inbox_.front().ready;
   for (const auto& queue : outbox_)
     if (!queue.empty()) next = std::min(next, now + 1);
-  if (next != std::numeric_limits<Cycle>::max()) wake_at(wake_, next, now);
+  if (next != std::numeric_limits<Cycle>::max()) wake_.at(next, now);
 }
 
 void NeuronTile::end_tick(std::vector<int>& spiked) {

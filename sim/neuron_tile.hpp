@@ -11,7 +11,6 @@
 //  end_tick(t): the shared LifPopulation step over the active keys gives z[t].
 // In aer mode each output side sends one event per cycle, waiting while the router has no room.
 #include <array>
-#include <deque>
 #include <memory>
 #include <vector>
 
@@ -20,6 +19,7 @@
 #include "models/lif.hpp"
 #include "sim/compiled_routes.hpp"
 #include "sim/context.hpp"
+#include "sim/ring_queue.hpp"
 
 namespace mosaic::sim {
 
@@ -56,7 +56,7 @@ class NeuronTile : public sc_core::sc_module {
   };
 
   void accept(Side side, const SpikeEvent& event, Cycle now);
-  void enqueue(const Delivery& delivery);
+  void enqueue(const Delivery& delivery, Cycle now);
   void on_cycle();  // SC_METHOD, woken only for cycles with work
   void deliver_until(Cycle now);
   void send_aer(Cycle now);
@@ -76,10 +76,10 @@ class NeuronTile : public sc_core::sc_module {
   std::vector<std::uint8_t> active_;  // by presynaptic key, for the step in progress
   std::vector<int> active_keys_;      // the keys set in active_, to clear them cheaply
   std::vector<int> last_spikes_;      // z[t-1]
-  std::deque<Delivery> inbox_;
-  std::array<std::deque<SpikeEvent>, kSides> outbox_;  // aer: events waiting for their link
+  RingQueue<Delivery> inbox_;
+  std::array<RingQueue<SpikeEvent>, kSides> outbox_;  // aer: events waiting for their link
   std::unique_ptr<bool[]> spike_lines_;  // traced: z of each neuron during the tick
-  sc_core::sc_event wake_;
+  Wakeup wake_;
   TileStats stats_;
 };
 

@@ -22,7 +22,7 @@ Router::Router(sc_core::sc_module_name name, const RouterConfig& config, ChipCon
   stats_.pos = config.pos;
   stats_.type = config.type;
   SC_METHOD(on_cycle);
-  sensitive << wake_;
+  sensitive << wake_.event();
   dont_initialize();
 }
 
@@ -46,10 +46,11 @@ void Router::accept(Side side, const SpikeEvent& event, Cycle now) {
   // whether the FIFO's reader ran before this sender in the cycle.
   const int in_use = fifo_level_[i] + (popped_at_[i] == now ? 1 : 0);
   stats_.max_fifo[i] = std::max(stats_.max_fifo[i], in_use);
-  wake_at(wake_, now + context_.config.router_cycles, now);
+  wake_.at(now + context_.config.router_cycles, now);
 }
 
 void Router::on_cycle() {
+  wake_.fired();
   const Cycle now = context_.now();
   if (context_.config.mode == LinkMode::Crossbar) forward_crossbar(now);
   else arbitrate_aer(now);
@@ -123,7 +124,7 @@ void Router::schedule_next(Cycle now) {
   Cycle next = std::numeric_limits<Cycle>::max();
   for (const auto& fifo : fifo_)
     if (!fifo.empty()) next = std::min(next, std::max(fifo.front().ready, now + 1));
-  if (next != std::numeric_limits<Cycle>::max()) wake_at(wake_, next, now);
+  if (next != std::numeric_limits<Cycle>::max()) wake_.at(next, now);
 }
 
 std::int64_t Router::reset() {

@@ -9,12 +9,12 @@
 // round-robin among the input sides whose head event wants it, and only when the receiver has
 // room (back-pressure). A multicast head leaves its FIFO once every side it wants has sent it.
 #include <array>
-#include <deque>
 
 #include <systemc>
 
 #include "sim/compiled_routes.hpp"
 #include "sim/context.hpp"
+#include "sim/ring_queue.hpp"
 
 namespace mosaic::sim {
 
@@ -55,11 +55,11 @@ class Router : public sc_core::sc_module {
   ChipContext& context_;
   const int source_key_offset_;  // key - offset = source neuron
   std::array<InputSide, kSides> input_sides_;
-  std::array<std::deque<Queued>, kSides> fifo_;
+  std::array<RingQueue<Queued>, kSides> fifo_;
   std::array<Cycle, kSides> popped_at_;     // aer: the cycle a FIFO last freed a slot
   std::array<int, kSides> round_robin_{};   // per output: the input side that goes first next
   std::array<int, kSides> fifo_level_{};    // traced occupancy
-  sc_core::sc_event wake_;
+  Wakeup wake_;
   RouterStats stats_;
 };
 
