@@ -8,7 +8,7 @@ Mapping map_network(const Network& net, RoutingAlgorithm algorithm) {
   NeededCapacities needed = needed_capacities(ports);
   std::vector<Violation> violations = find_violations(ports, net.arch);
   RoutingMemory memory = routing_memory(ports);
-  return {std::move(routes), std::move(ports), needed, std::move(violations), memory};
+  return {network_digest(net), std::move(routes), std::move(ports), needed, std::move(violations), memory};
 }
 
 RoutingTables route_network(const Network& net, RoutingAlgorithm algorithm) {

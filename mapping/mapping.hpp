@@ -2,6 +2,7 @@
 // mosaic-map as a library: the entry points the simulator and the trainer call.
 // Steps (PACMAN-style, each its own component): placement (placement.hpp) -> routing
 // (routing.hpp) -> tables (routing_tables.hpp) -> capacities (capacity.hpp) -> memory (memory.hpp).
+#include <string>
 #include <vector>
 
 #include "mapping/capacity.hpp"
@@ -14,6 +15,7 @@ namespace mosaic::mapping {
 
 // Everything known about a network routed on its own placement.
 struct Mapping {
+  std::string network_digest;
   Routes routes;
   PortCounts ports;
   NeededCapacities needed;

@@ -380,7 +380,8 @@ PlacementResult place_network(const Network& net, const PlacementOptions& option
                                    static_cast<long>(options.moves_per_neuron * movable.size()));
   }
   result.new_id = state.slot_of();
-  result.placed = renumber_neurons(net, result.new_id);
+  // A fixed placement is the network itself (renumbering would only re-sort its synapses).
+  result.placed = options.mode == PlacementMode::Fixed ? net : renumber_neurons(net, result.new_id);
   result.cost_after = state.cost();
   return result;
 }

@@ -59,7 +59,7 @@ nlohmann::json report_to_json(const Network& net, const Mapping& mapping, const 
   return {{"format", "mosaic-map-report"},
           {"version", 1},
           {"arch", arch.name()},
-          {"network_digest", network_digest(net)},
+          {"network_digest", mapping.network_digest},
           {"routing", routing_name(mapping.routes.algorithm)},
           {"placement", placement},
           {"mappable", mapping.violations.empty()},

@@ -53,11 +53,15 @@ Side read_side(const JsonFields& fields, const std::string& key) {
 }  // namespace
 
 RoutingTables build_tables(const Network& net, const Routes& routes) {
+  return build_tables(net, routes, network_digest(net));
+}
+
+RoutingTables build_tables(const Network& net, const Routes& routes, const std::string& digest) {
   const Arch& arch = net.arch;
   const int k = arch.neurons_per_tile();
   RoutingTables tables;
   tables.arch = arch.name();
-  tables.network_digest = network_digest(net);
+  tables.network_digest = digest;
   tables.routing = routing_name(routes.algorithm);
   std::vector<RouterTable> by_cell(arch.grid_rows() * arch.grid_cols());
   tables.tiles.resize(arch.num_tiles());

@@ -55,6 +55,8 @@ struct RoutingTables {
 // each router (out_sides = the hops that line drives); tile lines from the hops entering a
 // destination tile, with the neurons of that tile the source has synapses onto.
 RoutingTables build_tables(const Network& net, const Routes& routes);
+// The same with network_digest(net) already computed (it serialises the whole network).
+RoutingTables build_tables(const Network& net, const Routes& routes, const std::string& digest);
 
 nlohmann::json tables_to_json(const RoutingTables& tables);
 // Parses and checks the tables against the network they are meant for: format, version,
