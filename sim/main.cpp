@@ -3,6 +3,8 @@
 #include <iostream>
 #include <regex>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <systemc>  // declares sc_main extern "C"
 
@@ -86,13 +88,14 @@ int run(int argc, char** argv) {
   app.add_option("--energy-router-pj", o.router_traversal_pj, "energy per router traversal (pJ)");
   app.add_option("--energy-synapse-pj", o.synaptic_event_pj, "energy per synaptic event (pJ)");
   app.add_option("--energy-neuron-pj", o.neuron_update_pj, "energy per neuron update (pJ)");
-  app.add_flag("--progress", o.progress, "print progress to stderr every 2 s");
+  app.add_flag("--progress", o.progress, "print progress to stderr every 2 s (always on a terminal)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : mosaic::kExitBadInput;
   }
+  o.progress = o.progress || isatty(STDERR_FILENO);  // long runs on a terminal show progress
   o.sim.mode = mosaic::sim::parse_link_mode(mode);
   o.sim.trace.samples = parse_sample_list(trace_samples);
   o.sim.trace = parse_trace_filter(trace_filter, o.sim.trace);

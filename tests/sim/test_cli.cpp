@@ -109,6 +109,18 @@ TEST_F(SimCli, WritesAVcdTraceOfTheSelectedBlocks) {
   EXPECT_EQ(text.find("R1_0_1."), std::string::npos);
 }
 
+TEST_F(SimCli, ReportsTheAccuracyCostOfProgrammingNoise) {
+  ASSERT_EQ(run(files() + " --quantize-levels 16 --reference").status, 0);
+  EXPECT_NE(read_text(dir_ + "/out.txt").find("identical spike trains in 12/12"), std::string::npos);
+  const ToolRun r = run(files() + " --quantize-levels 16 --noise 0.2 --noise-seed 3 --report '" + dir_ + "/run.json'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("noise cost"), std::string::npos) << r.out;
+  const auto report = nlohmann::json::parse(read_text(dir_ + "/run.json"));
+  EXPECT_EQ(report["config"]["noise_sigma"], 0.2);
+  EXPECT_EQ(report["summary"]["reference_compared"], 12);
+  EXPECT_GE(report["summary"]["reference_accuracy"].get<double>(), 0.0);
+}
+
 TEST_F(SimCli, RefusesTablesOfAnotherArch) {
   Network other = testing::random_network(Arch(2, 3, 16), 7);
   mapping::write_tables(dir_ + "/routes.json", mapping::route_network(other));

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "models/reference.hpp"
+#include "sim/quantize.hpp"
 #include "sim/simulator.hpp"
 #include "sim_fixtures.hpp"
 
@@ -80,6 +81,13 @@ TEST(SimFidelity, AerWithRoomyTickMatchesReference) {
   std::int64_t stalls = 0;
   for (const RouterStats& r : stats.routers) stalls += r.stall_cycles;
   EXPECT_GT(stalls, 0);  // shallow FIFOs do back-pressure on this traffic
+}
+
+TEST(SimFidelity, QuantisedWeightsKeepTheSimulatorIdenticalToTheReference) {
+  Fixture f = make_fixture("quantised", 10);
+  f.net = quantize_weights(f.net, 8);  // what mosaic-sim --quantize-levels 8 runs on both sides
+  f.tables = testing::south_first_tables(f.net);
+  expect_identical_spike_trains(f, SimConfig{});
 }
 
 TEST(SimFidelity, TickShorterThanLongestPathMakesLateEvents) {
