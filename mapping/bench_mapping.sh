@@ -15,7 +15,7 @@ for arch in 5x5x32 8x8x32 16x16x32; do
   net="$work/net_$arch.json"
   if [ ! -f "$net" ]; then
     "$bin/mosaic-train" --arch "$arch" --mode routing-aware --profile 1:1.0,3:0.1 --epochs 0 --seed 1 \
-      --out "$net" --no-progress > /dev/null
+      --out "$net" --no-progress > /dev/null 2>&1
   fi
   for routing in one-turn tree; do
     # Wall time and CPU time (user + sys) of the whole process.

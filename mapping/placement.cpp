@@ -244,6 +244,9 @@ std::vector<int> arrange_groups(const Network& net, const PlacementState& groupe
     for (int t : tiles)
       if (t != own) ++weight[own * units + t], ++weight[t * units + own];
   }
+  std::vector<int> hop(static_cast<size_t>(units) * units);
+  for (int a = 0; a < units; ++a)
+    for (int b = 0; b < units; ++b) hop[a * units + b] = arch.hop_distance(a, b);
   std::vector<int> tile_of_unit(units), candidates;
   for (int u = 0; u < units; ++u) {
     tile_of_unit[u] = u;
@@ -258,7 +261,7 @@ std::vector<int> arrange_groups(const Network& net, const PlacementState& groupe
     for (int v = 0; v < units; ++v) {
       if (v == unit_a || v == unit_b) continue;
       const int tile_v = tile_of_unit[v];
-      const long change = arch.hop_distance(tile_b, tile_v) - arch.hop_distance(tile_a, tile_v);
+      const long change = hop[tile_b * units + tile_v] - hop[tile_a * units + tile_v];
       delta += (weight[unit_a * units + v] - weight[unit_b * units + v]) * change;
     }
     std::swap(tile_of_unit[unit_a], tile_of_unit[unit_b]);
@@ -273,7 +276,7 @@ std::vector<int> arrange_groups(const Network& net, const PlacementState& groupe
   const auto total_cost = [&] {
     long cost = 0;
     for (int u = 0; u < units; ++u)
-      for (int v = u + 1; v < units; ++v) cost += weight[u * units + v] * arch.hop_distance(tile_of_unit[u], tile_of_unit[v]);
+      for (int v = u + 1; v < units; ++v) cost += weight[u * units + v] * hop[tile_of_unit[u] * units + tile_of_unit[v]];
     return cost;
   };
   // Independent restarts from the partition's arrangement; the best one wins.
