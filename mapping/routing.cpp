@@ -161,7 +161,6 @@ class SteinerRouter {
           for (Side side : kAllSides) update_cost({x, y}, side);
   }
 
-  const PortCounts& loads() const { return loads_; }
   void commit(const SourceTree& tree) {
     loads_.add_tree(tree);
     for (GridPos p : touched_cells(tree)) budget_.note(p, loads_.at(p));

@@ -25,6 +25,19 @@ TEST_P(OneTurnGeometry, HopDistanceEqualsRoutersOnThePathForEveryTilePair) {
   }
 }
 
+TEST_P(OneTurnGeometry, MergedTreesReachEveryTileAfterItsHopDistance) {
+  // One source in the middle of the grid linked to every other tile: the merged tree's path
+  // to each tile crosses exactly hop_distance routers, shared prefixes included.
+  const Arch arch(GetParam(), GetParam(), 32);
+  SpikeDemand demand{arch.first_neuron(arch.num_tiles() / 2), {}};
+  for (int tile = 0; tile < arch.num_tiles(); ++tile)
+    if (tile != arch.num_tiles() / 2) demand.dest_tiles.push_back(tile);
+  const Routes routes = route_one_turn(arch, {demand});
+  const std::vector<int> routers = routers_per_destination(arch, routes.trees.front());
+  for (size_t i = 0; i < demand.dest_tiles.size(); ++i)
+    EXPECT_EQ(routers[i], arch.hop_distance(arch.num_tiles() / 2, demand.dest_tiles[i])) << "tile " << demand.dest_tiles[i];
+}
+
 INSTANTIATE_TEST_SUITE_P(Grids, OneTurnGeometry, ::testing::Values(4, 5, 8));
 
 // The three path shapes, cell by cell (full-grid coordinates), on 5 x 5.
