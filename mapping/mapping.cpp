@@ -16,7 +16,12 @@ RoutingTables route_network(const Network& net, RoutingAlgorithm algorithm) {
 }
 
 RoutingMemory network_memory(const Network& net, RoutingAlgorithm algorithm) {
-  return routing_memory(count_ports(net.arch, route(net.arch, spike_demands(net), algorithm)));
+  return routing_figures(net, algorithm).memory;
+}
+
+RoutingFigures routing_figures(const Network& net, RoutingAlgorithm algorithm) {
+  const PortCounts ports = count_ports(net.arch, route(net.arch, spike_demands(net), algorithm));
+  return {ports.router_lines(), routing_memory(ports)};
 }
 
 }  // namespace mosaic::mapping

@@ -28,5 +28,11 @@ Mapping map_network(const Network& net, RoutingAlgorithm algorithm = RoutingAlgo
 RoutingTables route_network(const Network& net, RoutingAlgorithm algorithm = RoutingAlgorithm::OneTurn);
 // The routing memory of a network as placed (the trainer reports what it trained).
 RoutingMemory network_memory(const Network& net, RoutingAlgorithm algorithm = RoutingAlgorithm::OneTurn);
+// Router lines and memory of a routing: what a tree routing is compared against.
+struct RoutingFigures {
+  long router_lines = 0;
+  RoutingMemory memory;
+};
+RoutingFigures routing_figures(const Network& net, RoutingAlgorithm algorithm);
 
 }  // namespace mosaic::mapping

@@ -1,6 +1,7 @@
 // mosaic-map: place, route and size a network on the Mosaic grid (mapping/README.md).
 #include <chrono>
 #include <iostream>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -75,17 +76,21 @@ int run(const Options& options) {
 
   const PlacementResult placed = place_network(net, placement);
   const double place_seconds = clock.lap();
-  const Mapping mapping = map_network(placed.placed, parse_routing(options.routing));
+  const RoutingAlgorithm algorithm = parse_routing(options.routing);
+  const Mapping mapping = map_network(placed.placed, algorithm);
+  std::optional<RoutingFigures> one_turn;
+  if (algorithm == RoutingAlgorithm::Tree) one_turn = routing_figures(placed.placed, RoutingAlgorithm::OneTurn);
+  const RoutingFigures* reference = one_turn ? &*one_turn : nullptr;
   const double route_seconds = clock.lap();
 
-  std::cout << report_summary(placed.placed, mapping);
+  std::cout << report_summary(placed.placed, mapping, reference);
   if (placement.mode == PlacementMode::Optimize)
     std::cout << fmt::format("  placement: link hop sum {} -> {}\n", placed.cost_before, placed.cost_after);
   if (!options.out_net_path.empty()) write_network(options.out_net_path, placed.placed);
   if (!options.out_path.empty()) write_tables(options.out_path, build_tables(placed.placed, mapping.routes, mapping.network_digest));
   if (!options.report_path.empty())
     write_text_atomic(options.report_path,
-                      report_to_json(placed.placed, mapping, placement_to_json(placement, placed)).dump(1) + "\n");
+                      report_to_json(placed.placed, mapping, placement_to_json(placement, placed), reference).dump(1) + "\n");
   if (!options.svg_path.empty()) write_text_atomic(options.svg_path, usage_svg(placed.placed.arch, mapping));
   std::cout << fmt::format("  time: read {:.2f} s, place {:.2f} s, route {:.2f} s, tables and writing {:.2f} s\n",
                            read_seconds, place_seconds, route_seconds, clock.lap());

@@ -44,7 +44,8 @@ long link_count(const Routes& routes) {
 
 }  // namespace
 
-nlohmann::json report_to_json(const Network& net, const Mapping& mapping, const nlohmann::json& placement) {
+nlohmann::json report_to_json(const Network& net, const Mapping& mapping, const nlohmann::json& placement,
+                              const RoutingFigures* one_turn) {
   const Arch& arch = net.arch;
   nlohmann::json violations = nlohmann::json::array();
   for (const Violation& v : mapping.violations)
@@ -56,7 +57,7 @@ nlohmann::json report_to_json(const Network& net, const Mapping& mapping, const 
   if (arch.capacity.nt) chip["nt"] = *arch.capacity.nt;
   if (arch.capacity.r0) chip["r0"] = *arch.capacity.r0;
   if (arch.capacity.r1) chip["r1"] = *arch.capacity.r1;
-  return {{"format", "mosaic-map-report"},
+  nlohmann::json report = {{"format", "mosaic-map-report"},
           {"version", 1},
           {"arch", arch.name()},
           {"network_digest", mapping.network_digest},
@@ -73,9 +74,14 @@ nlohmann::json report_to_json(const Network& net, const Mapping& mapping, const 
           {"router_lines", mapping.ports.router_lines()},
           {"hop_histogram", histogram},
           {"ports", port_usage_json(arch, mapping.ports)}};
+  if (one_turn)
+    report["one_turn_reference"] = {{"router_lines", one_turn->router_lines},
+                                    {"memory_cells", {{"homogeneous", model_to_json(one_turn->memory.homogeneous)},
+                                                      {"per_instance", model_to_json(one_turn->memory.per_instance)}}}};
+  return report;
 }
 
-std::string report_summary(const Network& net, const Mapping& mapping) {
+std::string report_summary(const Network& net, const Mapping& mapping, const RoutingFigures* one_turn) {
   const auto vector_text = [](const PortVector& v) { return fmt::format("[{}]", fmt::join(v, ", ")); };
   const MemoryModel& homogeneous = mapping.memory.homogeneous;
   const MemoryModel& per_instance = mapping.memory.per_instance;
@@ -92,6 +98,10 @@ std::string report_summary(const Network& net, const Mapping& mapping) {
                       homogeneous.r0.cells_per_instance, homogeneous.r1.instances, homogeneous.r1.cells_per_instance);
   text += fmt::format("  memory, per-instance model: {} cells (NT {}, R0 {}, R1 {})\n", per_instance.total(),
                       per_instance.nt.cells, per_instance.r0.cells, per_instance.r1.cells);
+  if (one_turn)
+    text += fmt::format("  versus one-turn on this placement: router lines {} -> {}, homogeneous {} -> {}, per instance {} -> {}\n",
+                        one_turn->router_lines, mapping.ports.router_lines(), one_turn->memory.homogeneous.total(),
+                        homogeneous.total(), one_turn->memory.per_instance.total(), per_instance.total());
   if (!net.arch.capacity.any()) {
     text += "  chip: sized for the network (no capacities given): mappable\n";
   } else if (mapping.violations.empty()) {

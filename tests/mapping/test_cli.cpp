@@ -48,6 +48,9 @@ TEST_F(MosaicMapCli, WritesTablesReportAndHeatMapThatCheckAgainstTheNetwork) {
   EXPECT_EQ(report["mappable"], true);
   EXPECT_EQ(report["routing"], "tree");
   EXPECT_GT(report["memory_cells"]["homogeneous"]["total"].get<long>(), 0);
+  EXPECT_LE(report["router_lines"].get<long>(), report["one_turn_reference"]["router_lines"].get<long>());
+  EXPECT_LE(report["memory_cells"]["homogeneous"]["total"].get<long>(),
+            report["one_turn_reference"]["memory_cells"]["homogeneous"]["total"].get<long>());
   EXPECT_TRUE(fs::file_size(path("usage.svg")) > 1000);
   const RoutingTables tables = read_tables(path("routes.json"), net_);
   EXPECT_TRUE(table_problems(net_, tables).empty());
