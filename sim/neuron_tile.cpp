@@ -88,6 +88,7 @@ void NeuronTile::enqueue(const Delivery& delivery, Cycle now) {
 
 void NeuronTile::on_cycle() {
   wake_.fired();
+  ++stats_.activations;
   const Cycle now = context_.now();
   deliver_until(now);  // read inputs and evaluate: synaptic events of this cycle
   if (context_.config.mode == LinkMode::Aer) send_aer(now);  // write outputs

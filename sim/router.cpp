@@ -51,6 +51,7 @@ void Router::accept(Side side, const SpikeEvent& event, Cycle now) {
 
 void Router::on_cycle() {
   wake_.fired();
+  ++stats_.activations;
   const Cycle now = context_.now();
   if (context_.config.mode == LinkMode::Crossbar) forward_crossbar(now);
   else arbitrate_aer(now);

@@ -19,6 +19,7 @@ void RunStats::merge(const RunStats& other) {
       const RouterStats& o = other.routers[i];
       r.traversals += o.traversals;
       r.stall_cycles += o.stall_cycles;
+      r.activations += o.activations;
       for (int p = 0; p < 8; ++p) r.port_events[p] += o.port_events[p];
       for (int p = 0; p < 4; ++p) r.max_fifo[p] = std::max(r.max_fifo[p], o.max_fifo[p]);
     }
@@ -29,6 +30,7 @@ void RunStats::merge(const RunStats& other) {
       tiles[i].deliveries += other.tiles[i].deliveries;
       tiles[i].synaptic_events += other.tiles[i].synaptic_events;
       tiles[i].late_events += other.tiles[i].late_events;
+      tiles[i].activations += other.tiles[i].activations;
     }
   if (latency_histogram.size() < other.latency_histogram.size())
     latency_histogram.resize(other.latency_histogram.size(), 0);
@@ -57,11 +59,13 @@ nlohmann::json to_json(const RunStats& s) {
   json routers = json::array();
   for (const RouterStats& r : s.routers)
     routers.push_back({{"pos", {r.pos.x, r.pos.y}}, {"type", cell_type_name(r.type)}, {"traversals", r.traversals},
-                       {"port_events", r.port_events}, {"max_fifo", r.max_fifo}, {"stall_cycles", r.stall_cycles}});
+                       {"port_events", r.port_events}, {"max_fifo", r.max_fifo}, {"stall_cycles", r.stall_cycles},
+                       {"activations", r.activations}});
   json tiles = json::array();
   for (const TileStats& t : s.tiles)
     tiles.push_back({{"tile", t.tile}, {"spikes", t.spikes}, {"deliveries", t.deliveries},
-                     {"synaptic_events", t.synaptic_events}, {"late_events", t.late_events}});
+                     {"synaptic_events", t.synaptic_events}, {"late_events", t.late_events},
+                     {"activations", t.activations}});
   return {{"samples", samples}, {"routers", routers}, {"tiles", tiles},
           {"latency_histogram", s.latency_histogram}, {"spikes", s.spikes},
           {"router_traversals", s.router_traversals}, {"deliveries", s.deliveries},
@@ -99,10 +103,12 @@ RunStats run_stats_from_json(const nlohmann::json& j) {
     x.port_events = r.at("port_events").get<std::array<std::int64_t, 8>>();
     x.max_fifo = r.at("max_fifo").get<std::array<int, 4>>();
     x.stall_cycles = r.at("stall_cycles");
+    x.activations = r.at("activations");
     s.routers.push_back(x);
   }
   for (const auto& t : j.at("tiles"))
-    s.tiles.push_back({t.at("tile"), t.at("spikes"), t.at("deliveries"), t.at("synaptic_events"), t.at("late_events")});
+    s.tiles.push_back({t.at("tile"), t.at("spikes"), t.at("deliveries"), t.at("synaptic_events"), t.at("late_events"),
+                       t.at("activations")});
   s.latency_histogram = j.at("latency_histogram").get<std::vector<std::int64_t>>();
   s.spikes = j.at("spikes");
   s.router_traversals = j.at("router_traversals");

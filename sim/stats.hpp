@@ -19,6 +19,7 @@ struct RouterStats {
   std::array<std::int64_t, 8> port_events{};  // port vector order: in_N..in_W, out_N..out_W
   std::array<int, 4> max_fifo{};             // aer: largest occupancy of each input FIFO
   std::int64_t stall_cycles = 0;             // aer: cycles an output waited for room downstream
+  std::int64_t activations = 0;              // times the block's process ran (event-driven: only with work)
 };
 
 struct TileStats {
@@ -27,6 +28,7 @@ struct TileStats {
   std::int64_t deliveries = 0;        // lines that reached the tile (routed, own crossbar, input)
   std::int64_t synaptic_events = 0;   // synapses those lines drove
   std::int64_t late_events = 0;
+  std::int64_t activations = 0;       // times the block's process ran, tick boundaries not counted
 };
 
 // One delivery, kept only when SimConfig::record_deliveries is set.

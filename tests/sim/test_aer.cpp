@@ -90,6 +90,12 @@ TEST(SimAer, CrossbarDeliversTheSameCrossingWithoutContention) {
   Simulator sim(f.net, compile_routes(f.net, f.tables, "tables"), config);
   const auto latencies = routed_latencies(f.net, sim.run(spikes_at_step_one({0, 8}), 0));
   EXPECT_EQ(latencies, (std::map<int, Cycle>{{8, 4}, {0, 4}}));
+  // Event-driven: each router on the paths runs once per cycle it has events in, the others never.
+  const RunStats stats = sim.stats();
+  for (const RouterStats& r : stats.routers) {
+    const bool on_paths = r.pos == GridPos{0, 1} || r.pos == GridPos{0, 3} || r.pos == GridPos{0, 2} || r.pos == GridPos{1, 2};
+    EXPECT_EQ(r.activations, on_paths ? 1 : 0) << r.pos.x << "," << r.pos.y;
+  }
 }
 
 // All 8 neurons of tile 0 spike. Neurons 0-3 take the direct path through (1,2) (entering its
