@@ -111,12 +111,13 @@ void print_summary(std::ostream& out, const RunOptions& o, const LoadedRun& run,
   out << fmt::format("  simulated        {} cycles\n", stats.simulated_cycles);
   out << fmt::format("  events           {} ({} router traversals, {} deliveries), {} spikes\n", stats.events(),
                      stats.router_traversals, stats.deliveries, stats.spikes);
-  out << fmt::format("  wall time        {:.2f} s with {} worker{}; {:.3g} events/s\n", s.wall_seconds, o.jobs,
-                     o.jobs > 1 ? "s" : "", s.events_per_second);
-  if (stats.reference_seconds > 0)
-    out << fmt::format("  vs reference     simulator {:.2f} s, reference pass {:.2f} s (summed over workers): {:.1f}x\n",
-                       stats.simulation_seconds, stats.reference_seconds,
-                       stats.simulation_seconds / stats.reference_seconds);
+  out << fmt::format("  wall time        {:.2f} s with {} worker{}; {:.3g} events/s ({:.3g} per CPU second simulating)\n",
+                     s.wall_seconds, o.jobs, o.jobs > 1 ? "s" : "", s.events_per_second,
+                     stats.simulation_cpu_seconds > 0 ? stats.events() / stats.simulation_cpu_seconds : 0.0);
+  if (stats.reference_cpu_seconds > 0)
+    out << fmt::format("  vs reference     simulator {:.2f} s, reference pass {:.2f} s (CPU, all workers): {:.1f}x\n",
+                       stats.simulation_cpu_seconds, stats.reference_cpu_seconds,
+                       stats.simulation_cpu_seconds / stats.reference_cpu_seconds);
   out << fmt::format("  energy           {:.4g} uJ (router {:.4g}, synaptic {:.4g}, neuron {:.4g} uJ){}\n",
                      s.total_pj() * 1e-6, s.router_pj * 1e-6, s.synaptic_pj * 1e-6, s.neuron_pj * 1e-6,
                      run.energy.placeholder ? " -- PLACEHOLDER per-event costs" : "");

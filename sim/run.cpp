@@ -84,15 +84,15 @@ RunStats run_share(const LoadedRun& run, const RunOptions& o, const std::vector<
   std::optional<ReferenceModel> reference;
   if (with_reference) reference.emplace(run.reference);
   std::vector<std::pair<int, int>> compared;  // (reference prediction, differing steps) per sample run
-  double reference_seconds = 0;
+  double reference_cpu_seconds = 0;
   for (std::size_t k = 0; k < share.size(); ++k) {
     const BinnedSample& sample = run.samples[share[k]];
     const SampleResult result = sim.run(sample, share[k], static_cast<int>(k) < traced);
     if (static_cast<int>(k) + 1 == traced) sim.stop_tracing();
     if (reference) {
-      const auto start = std::chrono::steady_clock::now();
+      const double start = process_cpu_seconds();
       const ForwardResult want = reference->run(sample);
-      reference_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      reference_cpu_seconds += process_cpu_seconds() - start;
       int differing = -1;
       if (config.record_spikes) {
         differing = 0;
@@ -108,7 +108,7 @@ RunStats run_share(const LoadedRun& run, const RunOptions& o, const std::vector<
     stats.samples[k].reference_prediction = compared[k].first;
     stats.samples[k].spike_mismatch_steps = compared[k].second;
   }
-  stats.reference_seconds = reference_seconds;
+  stats.reference_cpu_seconds = reference_cpu_seconds;
   return stats;
 }
 

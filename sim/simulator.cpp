@@ -1,6 +1,5 @@
 #include "sim/simulator.hpp"
 
-#include <chrono>
 #include <stdexcept>
 
 namespace mosaic::sim {
@@ -34,18 +33,18 @@ void Simulator::stop_tracing() {
 }
 
 SampleResult Simulator::run(const BinnedSample& sample, int index, bool traced) {
-  const auto start = std::chrono::steady_clock::now();
+  const double start = process_cpu_seconds();
   chip_->set_tracing(traced && trace_file_ != nullptr);
   chip_->start_sample(sample, index);
   sc_core::sc_start();  // until the chip pauses after the last step
   SampleResult result = chip_->finish_sample();
-  seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  cpu_seconds_ += process_cpu_seconds() - start;
   return result;
 }
 
 RunStats Simulator::stats() const {
   RunStats run = chip_->stats();
-  run.simulation_seconds = seconds_;
+  run.simulation_cpu_seconds = cpu_seconds_;
   return run;
 }
 

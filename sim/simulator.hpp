@@ -30,7 +30,7 @@ class Simulator {
   CompiledRoutes routes_;
   std::unique_ptr<Chip> chip_;
   sc_core::sc_trace_file* trace_file_ = nullptr;
-  double seconds_ = 0;
+  double cpu_seconds_ = 0;
 };
 
 }  // namespace mosaic::sim

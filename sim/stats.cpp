@@ -1,6 +1,7 @@
 #include "sim/stats.hpp"
 
 #include <algorithm>
+#include <ctime>
 
 namespace mosaic::sim {
 
@@ -43,8 +44,14 @@ void RunStats::merge(const RunStats& other) {
   late_events += other.late_events;
   undelivered += other.undelivered;
   simulated_cycles += other.simulated_cycles;
-  simulation_seconds += other.simulation_seconds;
-  reference_seconds += other.reference_seconds;
+  simulation_cpu_seconds += other.simulation_cpu_seconds;
+  reference_cpu_seconds += other.reference_cpu_seconds;
+}
+
+double process_cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
 }
 
 nlohmann::json to_json(const RunStats& s) {
@@ -71,8 +78,8 @@ nlohmann::json to_json(const RunStats& s) {
           {"router_traversals", s.router_traversals}, {"deliveries", s.deliveries},
           {"synaptic_events", s.synaptic_events}, {"neuron_updates", s.neuron_updates},
           {"late_events", s.late_events}, {"undelivered", s.undelivered},
-          {"simulated_cycles", s.simulated_cycles}, {"simulation_seconds", s.simulation_seconds},
-          {"reference_seconds", s.reference_seconds}};
+          {"simulated_cycles", s.simulated_cycles}, {"simulation_cpu_seconds", s.simulation_cpu_seconds},
+          {"reference_cpu_seconds", s.reference_cpu_seconds}};
 }
 
 RunStats run_stats_from_json(const nlohmann::json& j) {
@@ -118,8 +125,8 @@ RunStats run_stats_from_json(const nlohmann::json& j) {
   s.late_events = j.at("late_events");
   s.undelivered = j.at("undelivered");
   s.simulated_cycles = j.at("simulated_cycles");
-  s.simulation_seconds = j.at("simulation_seconds");
-  s.reference_seconds = j.at("reference_seconds");
+  s.simulation_cpu_seconds = j.at("simulation_cpu_seconds");
+  s.reference_cpu_seconds = j.at("reference_cpu_seconds");
   return s;
 }
 

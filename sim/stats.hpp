@@ -74,8 +74,10 @@ struct RunStats {
   std::int64_t late_events = 0;
   std::int64_t undelivered = 0;
   Cycle simulated_cycles = 0;
-  double simulation_seconds = 0;  // wall time inside the simulator, summed over workers
-  double reference_seconds = 0;   // wall time of the reference pass, when it ran
+  // CPU time (not wall time: the machine may be shared) inside the simulator and the
+  // reference pass, summed over workers.
+  double simulation_cpu_seconds = 0;
+  double reference_cpu_seconds = 0;
 
   std::int64_t events() const { return router_traversals + deliveries; }
   void add_latency(Cycle latency);
@@ -83,6 +85,8 @@ struct RunStats {
 };
 
 nlohmann::json to_json(const RunStats& stats);
+// CPU seconds this process has used so far (the workers are single-threaded).
+double process_cpu_seconds();
 RunStats run_stats_from_json(const nlohmann::json& j);
 
 }  // namespace mosaic::sim
