@@ -1,12 +1,18 @@
 #include "sim/simulator.hpp"
 
+#include <cstdio>
 #include <stdexcept>
+#include <string>
 
 namespace mosaic::sim {
 
 namespace {
 bool elaborated = false;  // SystemC: one elaboration per process
+
+bool has_vcd_suffix(const std::string& path) {
+  return path.size() > 4 && path.compare(path.size() - 4, 4, ".vcd") == 0;
 }
+}  // namespace
 
 Simulator::Simulator(const Network& net, CompiledRoutes routes, const SimConfig& config)
     : config_(config), routes_(std::move(routes)) {
@@ -16,7 +22,7 @@ Simulator::Simulator(const Network& net, CompiledRoutes routes, const SimConfig&
   chip_ = std::make_unique<Chip>("chip", net, routes_, config_);
   if (!config_.trace.vcd_path.empty()) {
     std::string base = config_.trace.vcd_path;  // SystemC appends ".vcd" itself
-    if (base.size() > 4 && base.compare(base.size() - 4, 4, ".vcd") == 0) base.resize(base.size() - 4);
+    if (has_vcd_suffix(base)) base.resize(base.size() - 4);
     trace_file_ = sc_core::sc_create_vcd_trace_file(base.c_str());
     trace_file_->set_time_unit(1, sc_core::SC_NS);  // one cycle
     chip_->trace(trace_file_, config_.trace);
@@ -30,6 +36,9 @@ void Simulator::stop_tracing() {
   sc_core::sc_close_vcd_trace_file(trace_file_);
   trace_file_ = nullptr;
   chip_->set_tracing(false);
+  // SystemC named the file <base>.vcd; give it the name asked for when that has no .vcd suffix.
+  const std::string& wanted = config_.trace.vcd_path;
+  if (!has_vcd_suffix(wanted)) std::rename((wanted + ".vcd").c_str(), wanted.c_str());
 }
 
 SampleResult Simulator::run(const BinnedSample& sample, int index, bool traced) {
