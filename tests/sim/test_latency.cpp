@@ -2,6 +2,9 @@
 // with the hop counts taken from how the fixture built its paths (not from the simulator).
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "mapping/mapping.hpp"
 #include "sim/simulator.hpp"
 #include "sim_fixtures.hpp"
 
@@ -45,6 +48,28 @@ TEST(SimLatency, CrossbarDeliveryLatencyIsHopsTimesRouterCyclesPlusTileCycles) {
       EXPECT_EQ(d.emitted % sim.tick_cycles(), 0);  // spikes leave at tick starts
     }
   EXPECT_GT(routed, 1000);
+}
+
+// On mosaic-map's one-turn tables, a spike from tile a reaches tile b after the hop distance of
+// DOMAIN.md section 1 (Arch::hop_distance): d = 1 -> 1, same row or column -> 2d + 1, else 2d - 1.
+TEST(SimLatency, OneTurnRoutesDeliverAfterTheHopDistanceOfTheArch) {
+  const Network net = testing::random_network(Arch(4, 4, 8), 9, 0.5);
+  const testing::ScratchDir dir("one-turn");
+  const auto samples = testing::write_and_bin_samples(net, dir.path() + "/input.h5", 2, 5);
+  SimConfig config;
+  config.router_cycles = 2;
+  config.record_deliveries = true;
+  Simulator sim(net, compile_routes(net, mapping::route_network(net), "one-turn"), config);
+  EXPECT_EQ(sim.tick_cycles(), net.arch.max_hop_distance() * 2 + 1);
+  std::set<int> distances;
+  for (std::size_t i = 0; i < samples.size(); ++i)
+    for (const DeliveryRecord& d : sim.run(samples[i], static_cast<int>(i)).deliveries) {
+      if (!d.routed) continue;
+      const int hops = net.arch.hop_distance(net.arch.tile_of_neuron(d.key - net.input.n_inp), d.tile);
+      ASSERT_EQ(d.delivered - d.emitted, hops * 2 + 1);
+      distances.insert(hops);
+    }
+  EXPECT_EQ(distances, (std::set<int>{1, 3, 5, 7, 9, 11}));  // every distance of a 4 x 4 grid occurs
 }
 
 }  // namespace
