@@ -1,6 +1,7 @@
 #include "sim/run.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -177,8 +178,10 @@ RunStats execute_in_workers(const LoadedRun& run, const RunOptions& o, ProgressR
   }
   close(pipe_fds[1]);
   char buffer[256];
-  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) != 0;)
+  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) != 0;) {
     if (n > 0) progress.advance(static_cast<int>(n));
+    else if (errno != EINTR) break;  // the workers' exit status tells what happened
+  }
   close(pipe_fds[0]);
   bool failed = false;
   for (pid_t pid : workers) {
