@@ -121,6 +121,29 @@ TEST_F(SimCli, ReportsTheAccuracyCostOfProgrammingNoise) {
   EXPECT_GE(report["summary"]["reference_accuracy"].get<double>(), 0.0);
 }
 
+TEST_F(SimCli, TakesTimingFromTheArchFileAndEnergyFromTheCommandLine) {
+  std::ofstream(dir_ + "/arch.json") << R"({"rows": 3, "cols": 3, "neurons_per_tile": 16,
+      "timing": {"router_cycles": 2, "tile_cycles": 3, "tick_cycles": 50}})";
+  const ToolRun r = run(files() + " --arch '" + dir_ + "/arch.json' --energy-router-pj 2 --energy-synapse-pj 0.5 " +
+                        "--energy-neuron-pj 0.25 --report '" + dir_ + "/run.json'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("PLACEHOLDER"), std::string::npos);
+  const auto report = nlohmann::json::parse(read_text(dir_ + "/run.json"));
+  EXPECT_EQ(report["config"]["router_cycles"], 2);
+  EXPECT_EQ(report["config"]["tile_cycles"], 3);
+  EXPECT_EQ(report["config"]["tick_cycles"], 50);
+  EXPECT_EQ(report["simulated_cycles"], 12 * net_.input.bins * 50);
+  EXPECT_FALSE(report["energy"]["placeholder"].get<bool>());
+  const double expected = 2.0 * report["router_traversals"].get<double>() +
+                          0.5 * report["synaptic_events"].get<double>() + 0.25 * report["neuron_updates"].get<double>();
+  EXPECT_DOUBLE_EQ(report["energy"]["total_pj"].get<double>(), expected);
+}
+
+TEST_F(SimCli, RefusesAnArchFileOfAnotherGeometry) {
+  std::ofstream(dir_ + "/arch.json") << R"({"rows": 5, "cols": 5, "neurons_per_tile": 32})";
+  expect_refused(run(files() + " --arch '" + dir_ + "/arch.json'"), "arch.json: arch: is 5x5x32");
+}
+
 TEST_F(SimCli, RefusesTablesOfAnotherArch) {
   Network other = testing::random_network(Arch(2, 3, 16), 7);
   mapping::write_tables(dir_ + "/routes.json", mapping::route_network(other));
