@@ -11,7 +11,6 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 
 #include "models/error.hpp"
 #include "models/shd.hpp"
