@@ -323,14 +323,18 @@ Routes route_tree(const Arch& arch, const std::vector<SpikeDemand>& demands) {
   routes.algorithm = RoutingAlgorithm::Tree;
   SteinerRouter router(arch, MemoryBudget(count_ports(arch, routes)));
   for (const SourceTree& tree : routes.trees) router.commit(tree);
-  for (size_t i = 0; i < demands.size(); ++i) {
-    SourceTree& tree = routes.trees[i];
-    router.uncommit(tree);
-    for (int first : first_destinations(arch, demands[i])) {
-      SourceTree candidate = router.steiner_tree(demands[i], first);
-      if (candidate.hops.size() < tree.hops.size() && router.fits(candidate)) tree = std::move(candidate);
+  // A second pass finds room that sources rerouted later in the first pass freed.
+  constexpr int kReroutePasses = 2;
+  for (int pass = 0; pass < kReroutePasses; ++pass) {
+    for (size_t i = 0; i < demands.size(); ++i) {
+      SourceTree& tree = routes.trees[i];
+      router.uncommit(tree);
+      for (int first : first_destinations(arch, demands[i])) {
+        SourceTree candidate = router.steiner_tree(demands[i], first);
+        if (candidate.hops.size() < tree.hops.size() && router.fits(candidate)) tree = std::move(candidate);
+      }
+      router.commit(tree);
     }
-    router.commit(tree);
   }
   return routes;
 }

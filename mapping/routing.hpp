@@ -57,8 +57,8 @@ Routes route_one_turn(const Arch& arch, const std::vector<SpikeDemand>& demands)
 // Steiner heuristic: from the tree so far (source tile and the routers it already reaches),
 // a shortest path (Boost.Graph Dijkstra) to the nearest destination not yet reached,
 // repeated; tried with the nearest and with each of the 3 farthest destinations first.
-// Starting from the one-turn routing, each source in turn takes its Steiner tree when that
-// has fewer lines and keeps the whole routing within one-turn's memory in both models
+// Starting from the one-turn routing, each source in turn (two passes) takes its Steiner
+// tree when that has fewer lines and keeps the whole routing within one-turn's memory in both models
 // (edge costs steer the search away from cells that would go over): so tree never needs more
 // memory nor more router lines than one-turn on the same placement.
 Routes route_tree(const Arch& arch, const std::vector<SpikeDemand>& demands);
