@@ -81,6 +81,7 @@ RunStats run_share(const LoadedRun& run, const RunOptions& o, const std::vector<
   const bool noisy = o.noise_sigma > 0;
   const bool with_reference = o.compare_reference || noisy;
   config.record_spikes = o.compare_reference && !noisy;
+  if (traced == 0) config.trace.vcd_path.clear();  // only the worker with the traced samples writes the VCD
   Simulator sim(run.simulated, run.routes, config);
   std::optional<ReferenceModel> reference;
   if (with_reference) reference.emplace(run.reference);

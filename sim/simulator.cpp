@@ -23,6 +23,7 @@ Simulator::Simulator(const Network& net, CompiledRoutes routes, const SimConfig&
   if (!config_.trace.vcd_path.empty()) {
     std::string base = config_.trace.vcd_path;  // SystemC appends ".vcd" itself
     if (has_vcd_suffix(base)) base.resize(base.size() - 4);
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);  // "timescale set" notes
     trace_file_ = sc_core::sc_create_vcd_trace_file(base.c_str());
     trace_file_->set_time_unit(1, sc_core::SC_NS);  // one cycle
     chip_->trace(trace_file_, config_.trace);

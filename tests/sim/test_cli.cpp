@@ -98,8 +98,10 @@ TEST_F(SimCli, WorkerProcessesMergeToTheSameResults) {
 
 TEST_F(SimCli, WritesAVcdTraceOfTheSelectedBlocks) {
   const std::string vcd = dir_ + "/trace.vcd";
-  const ToolRun r = run(files() + " --mode aer --vcd '" + vcd + "' --trace-samples 1 --trace-filter tile_0,R1_2_1");
+  const ToolRun r =
+      run(files() + " --mode aer --jobs 2 --vcd '" + vcd + "' --trace-samples 1 --trace-filter tile_0,R1_2_1");
   ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("Info"), std::string::npos);  // no SystemC notes in the summary
   const std::string text = read_text(vcd);
   EXPECT_NE(text.find("$timescale"), std::string::npos);
   EXPECT_NE(text.find("1 ns"), std::string::npos);
