@@ -46,8 +46,7 @@ NeededCapacities needed_capacities(const PortCounts& counts) {
   NeededCapacities needed;
   for (int x = 0; x < arch.grid_rows(); ++x) {
     for (int y = 0; y < arch.grid_cols(); ++y) {
-      const CellType type = arch.cell_type({x, y});
-      PortVector& worst = type == CellType::NeuronTile ? needed.nt : type == CellType::R0 ? needed.r0 : needed.r1;
+      PortVector& worst = needed.of(arch.cell_type({x, y}));
       const PortVector ports = canonical_ports(arch, {x, y}, counts.at({x, y}));
       for (int port = 0; port < 8; ++port) worst[port] = std::max(worst[port], ports[port]);
     }

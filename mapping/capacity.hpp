@@ -41,6 +41,8 @@ PortVector canonical_ports(const Arch& arch, GridPos p, const PortVector& physic
 // port vectors over every instance of the type.
 struct NeededCapacities {
   PortVector nt{}, r0{}, r1{};
+  PortVector& of(CellType type) { return type == CellType::NeuronTile ? nt : type == CellType::R0 ? r0 : r1; }
+  const PortVector& of(CellType type) const { return type == CellType::NeuronTile ? nt : type == CellType::R0 ? r0 : r1; }
 };
 NeededCapacities needed_capacities(const PortCounts& counts);
 

@@ -56,21 +56,15 @@ RoutingMemory routing_memory(const PortCounts& counts) {
     }
   }
   const NeededCapacities needed = needed_capacities(counts);
-  for (auto [type, worst] : {std::pair{CellType::NeuronTile, needed.nt}, std::pair{CellType::R0, needed.r0},
-                             std::pair{CellType::R1, needed.r1}}) {
+  for (CellType type : {CellType::NeuronTile, CellType::R0, CellType::R1}) {
     TypeMemory& built = of_type(memory.homogeneous, type);
-    built.cells_per_instance = cells_of(type, worst, k);
+    built.cells_per_instance = cells_of(type, needed.of(type), k);
     built.cells = built.cells_per_instance * built.instances;
   }
   return memory;
 }
 
 namespace {
-
-template <typename Needed>
-auto& needed_of(Needed& needed, CellType type) {
-  return type == CellType::NeuronTile ? needed.nt : type == CellType::R0 ? needed.r0 : needed.r1;
-}
 
 PortVector elementwise_max(PortVector a, const PortVector& b) {
   for (int port = 0; port < 8; ++port) a[port] = std::max(a[port], b[port]);
@@ -92,7 +86,7 @@ long MemoryBudget::cells_at(const PortCounts& counts, GridPos p) const {
 
 bool MemoryBudget::type_within(CellType type, const PortVector& worst) const {
   const int k = arch_.neurons_per_tile();
-  return cells_of(type, worst, k) <= cells_of(type, needed_of(reference_needed_, type), k);
+  return cells_of(type, worst, k) <= cells_of(type, reference_needed_.of(type), k);
 }
 
 bool MemoryBudget::allows(const std::vector<GridPos>& positions, const std::vector<PortVector>& ports) const {
@@ -102,7 +96,7 @@ bool MemoryBudget::allows(const std::vector<GridPos>& positions, const std::vect
     const CellType type = arch_.cell_type(p);
     const PortVector canonical = canonical_ports(arch_, p, ports[i]);
     if (cells_of(type, canonical, arch_.neurons_per_tile()) > instance_cells_[p.x * arch_.grid_cols() + p.y]) return false;
-    PortVector& type_worst = needed_of(worst, type);
+    PortVector& type_worst = worst.of(type);
     type_worst = elementwise_max(type_worst, canonical);
     if (!type_within(type, type_worst)) return false;
   }
@@ -110,7 +104,7 @@ bool MemoryBudget::allows(const std::vector<GridPos>& positions, const std::vect
 }
 
 void MemoryBudget::note(GridPos p, const PortVector& ports) {
-  PortVector& type_worst = needed_of(worst_, arch_.cell_type(p));
+  PortVector& type_worst = worst_.of(arch_.cell_type(p));
   type_worst = elementwise_max(type_worst, canonical_ports(arch_, p, ports));
 }
 

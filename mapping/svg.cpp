@@ -26,7 +26,7 @@ std::string heat_colour(double usage) {
 double worst_usage(const Arch& arch, const Mapping& mapping, GridPos p) {
   const auto capacity = arch.capacity_at(p);
   const PortVector used = capacity ? mapping.ports.at(p) : canonical_ports(arch, p, mapping.ports.at(p));
-  const PortVector limit = capacity ? *capacity : arch.cell_type(p) == CellType::R0 ? mapping.needed.r0 : mapping.needed.r1;
+  const PortVector limit = capacity ? *capacity : mapping.needed.of(arch.cell_type(p));
   double worst = 0;
   for (int port = 0; port < 8; ++port)
     if (used[port] > 0) worst = std::max(worst, limit[port] > 0 ? double(used[port]) / limit[port] : 2.0);
