@@ -100,5 +100,22 @@ TEST(Memory, PaperProfileIsNearThePublishedFigure) {
   EXPECT_LT(total, 1.0e6);
 }
 
+TEST(Capacity, TheAuthorsNotebookChipFitsOnlyProfilesWithoutDistanceThree) {
+  // DOMAIN.md section 1: on NT = [32]x8, R0 = [8]x8, R1 = [32]x8 only p3 = 0 fits at 5x5x32.
+  const auto on_notebook_chip = [](Network net) {
+    net.arch.capacity = {PortVector{32, 32, 32, 32, 32, 32, 32, 32}, PortVector{8, 8, 8, 8, 8, 8, 8, 8},
+                         PortVector{32, 32, 32, 32, 32, 32, 32, 32}};
+    return net;
+  };
+  for (double p1 : {0.5, 1.0}) {
+    const Network without_p3 = on_notebook_chip(testing::deepr_like_network(Arch(5, 5, 32), {{1, p1}}, 5));
+    const Network with_p3 = on_notebook_chip(testing::deepr_like_network(Arch(5, 5, 32), {{1, p1}, {3, 0.1}}, 5));
+    for (RoutingAlgorithm algorithm : {RoutingAlgorithm::OneTurn, RoutingAlgorithm::Tree}) {
+      EXPECT_TRUE(map_network(without_p3, algorithm).violations.empty()) << p1;
+      EXPECT_FALSE(map_network(with_p3, algorithm).violations.empty()) << p1;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mosaic::mapping
