@@ -125,10 +125,13 @@ void NeuronTile::deliver_until(Cycle now) {
 void NeuronTile::send_aer(Cycle now) {
   for (int s = 0; s < kSides; ++s) {
     auto& queue = outbox_[s];
-    if (!queue.empty() && out[s]->has_room(now)) {
-      out[s]->accept(queue.front(), now);
-      queue.pop_front();
+    if (queue.empty()) continue;
+    if (!out[s]->has_room(now)) {
+      ++stats_.stall_cycles;
+      continue;
     }
+    out[s]->accept(queue.front(), now);
+    queue.pop_front();
   }
 }
 

@@ -32,6 +32,7 @@ void RunStats::merge(const RunStats& other) {
       tiles[i].synaptic_events += other.tiles[i].synaptic_events;
       tiles[i].late_events += other.tiles[i].late_events;
       tiles[i].activations += other.tiles[i].activations;
+      tiles[i].stall_cycles += other.tiles[i].stall_cycles;
     }
   if (latency_histogram.size() < other.latency_histogram.size())
     latency_histogram.resize(other.latency_histogram.size(), 0);
@@ -72,7 +73,7 @@ nlohmann::json to_json(const RunStats& s) {
   for (const TileStats& t : s.tiles)
     tiles.push_back({{"tile", t.tile}, {"spikes", t.spikes}, {"deliveries", t.deliveries},
                      {"synaptic_events", t.synaptic_events}, {"late_events", t.late_events},
-                     {"activations", t.activations}});
+                     {"activations", t.activations}, {"stall_cycles", t.stall_cycles}});
   return {{"samples", samples}, {"routers", routers}, {"tiles", tiles},
           {"latency_histogram", s.latency_histogram}, {"spikes", s.spikes},
           {"router_traversals", s.router_traversals}, {"deliveries", s.deliveries},
@@ -115,7 +116,7 @@ RunStats run_stats_from_json(const nlohmann::json& j) {
   }
   for (const auto& t : j.at("tiles"))
     s.tiles.push_back({t.at("tile"), t.at("spikes"), t.at("deliveries"), t.at("synaptic_events"), t.at("late_events"),
-                       t.at("activations")});
+                       t.at("activations"), t.at("stall_cycles")});
   s.latency_histogram = j.at("latency_histogram").get<std::vector<std::int64_t>>();
   s.spikes = j.at("spikes");
   s.router_traversals = j.at("router_traversals");

@@ -29,6 +29,7 @@ struct TileStats {
   std::int64_t synaptic_events = 0;   // synapses those lines drove
   std::int64_t late_events = 0;
   std::int64_t activations = 0;       // times the block's process ran, tick boundaries not counted
+  std::int64_t stall_cycles = 0;      // aer: cycles an output side waited for room in its router
 };
 
 // One delivery, kept only when SimConfig::record_deliveries is set.

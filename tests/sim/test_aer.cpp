@@ -131,6 +131,23 @@ TEST(SimAer, FifoOfDepthTwoFillsAndBackPressuresAsComputedByHand) {
   EXPECT_EQ(router_at(stats, {1, 2}).max_fifo[static_cast<int>(Side::North)], 2);
   EXPECT_EQ(router_at(stats, {1, 2}).max_fifo[static_cast<int>(Side::West)], 2);
   EXPECT_EQ(router_at(stats, {1, 2}).port_events[out_port(Side::East)], 8);
+  EXPECT_EQ(stats.tiles[0].stall_cycles, 0);  // the tile's own links never had to wait
+}
+
+// Depth 1: a slot freed in cycle c is usable from c + 1, so each link carries at most one
+// event every other cycle and the back-pressure reaches the tile. By hand:
+//   tile E side (into (1,2).W): n0 c0, waits c1, n1 c2, waits c3 c4, n2 c5, waits c6, n3 c7: 4 stalls
+//   tile N side (into (0,1).S): n4 c0, waits c1, n5 c2, waits c3, n6 c4, waits c5, n7 c6:   3 stalls
+//   (1,2) sends east: n0 c1, n4 c3, n1 c4, n5 c5, n2 c6, n6 c7, n3 c8, n7 c9; no router ever waits.
+TEST(SimAer, FifoOfDepthOneBackPressuresIntoTheTile) {
+  MergingStreams f;
+  Simulator sim(f.net, compile_routes(f.net, f.tables, "tables"), aer_config(1));
+  EXPECT_EQ(routed_latencies(f.net, sim.run(spikes_at_step_one({0, 1, 2, 3, 4, 5, 6, 7}), 0)),
+            (std::map<int, Cycle>{{0, 2}, {4, 4}, {1, 5}, {5, 6}, {2, 7}, {6, 8}, {3, 9}, {7, 10}}));
+  const RunStats stats = sim.stats();
+  EXPECT_EQ(stats.tiles[0].stall_cycles, 7);
+  for (const RouterStats& r : stats.routers) EXPECT_EQ(r.stall_cycles, 0);
+  EXPECT_EQ(router_at(stats, {1, 2}).max_fifo[static_cast<int>(Side::West)], 1);
 }
 
 TEST(SimAer, FifoOfDepthThreeAbsorbsTheBurstWithoutStalling) {
