@@ -26,14 +26,6 @@ LinkMode parse_link_mode(const std::string& name) {
   throw std::invalid_argument("unknown link mode '" + name + "' (crossbar or aer)");
 }
 
-SimConfig SimConfig::from_arch(const Arch& arch) {
-  SimConfig config;
-  config.router_cycles = arch.timing.router_cycles;
-  config.tile_cycles = arch.timing.tile_cycles;
-  config.tick_cycles = arch.timing.tick_cycles;
-  return config;
-}
-
 void SimConfig::validate(const std::string& source) const {
   // A zero latency would deliver an event in the cycle it was sent, before the tick boundary
   // could tell which step it belongs to.

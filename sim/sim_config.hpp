@@ -38,8 +38,6 @@ struct SimConfig {
   bool record_deliveries = false;  // keep every delivery (known-answer latency tests)
   TraceConfig trace;
 
-  // Timing from the Arch JSON ("timing"); the command line may override it afterwards.
-  static SimConfig from_arch(const Arch& arch);
   // Throws InputError(source, field, ...) on values the model cannot run.
   void validate(const std::string& source) const;
 };
