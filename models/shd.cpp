@@ -504,18 +504,27 @@ void ShdReader::validate_all() {
 
 namespace {
 
+// Creation properties without object timestamps, so the same samples give the same bytes.
+H5Id untimed_creation_plist(hid_t plist_class) {
+  H5Id plist = checked_id(H5Pcreate(plist_class), H5Pclose, "H5Pcreate");
+  check(H5Pset_obj_track_times(plist.get(), 0), "H5Pset_obj_track_times");
+  return plist;
+}
+
 // Writes a one-dimensional dataset of `rows` elements (nothing to write when rows is 0).
 void write_dataset(hid_t parent, const char* name, hid_t file_type, hid_t memory_type, std::size_t rows,
                    const void* data) {
   const hsize_t dims = rows;
   H5Id space = checked_id(H5Screate_simple(1, &dims, nullptr), H5Sclose, "H5Screate_simple");
-  H5Id dataset = checked_id(H5Dcreate2(parent, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  H5Id creation = untimed_creation_plist(H5P_DATASET_CREATE);
+  H5Id dataset = checked_id(H5Dcreate2(parent, name, file_type, space.get(), H5P_DEFAULT, creation.get(), H5P_DEFAULT),
                             H5Dclose, name);
   if (rows > 0) check(H5Dwrite(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), name);
 }
 
 H5Id create_group(hid_t parent, const char* name) {
-  return checked_id(H5Gcreate2(parent, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose, name);
+  H5Id creation = untimed_creation_plist(H5P_GROUP_CREATE);
+  return checked_id(H5Gcreate2(parent, name, H5P_DEFAULT, creation.get(), H5P_DEFAULT), H5Gclose, name);
 }
 
 // Speakers are all given (>= 0) or all absent (-1); the file has /extra/speaker or not.

@@ -6,13 +6,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "models/error.hpp"
@@ -281,6 +284,23 @@ TEST_F(ShdTest, WriteShdRoundTripRoundsTimesToFloat16) {
   EXPECT_EQ(reader.extra().body_height, extra.body_height);
   // Atomic: nothing but the target is left in the folder.
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
+}
+
+TEST_F(ShdTest, SameSamplesGiveByteIdenticalFiles) {
+  std::vector<ShdSample> samples(1);
+  samples[0].times = {0.0f, 0.5f};
+  samples[0].units = {1, 2};
+  samples[0].speaker = 4;
+  ShdExtra extra;
+  extra.keys = {"zero"};
+  write_shd(file("a.h5"), samples, extra);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // object timestamps have 1 s resolution
+  write_shd(file("b.h5"), samples, extra);
+  auto bytes = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(bytes(file("a.h5")), bytes(file("b.h5")));
 }
 
 TEST_F(ShdTest, WrittenTimesAreFloat16AndUnitsUint16OnFile) {
