@@ -109,6 +109,24 @@ void print_summary(std::ostream& out, const RunOptions& o, const LoadedRun& run,
                      s.decision_mean_steps, s.decision_p90_steps);
   out << fmt::format("  late events      {} (undelivered at sample end: {})\n", stats.late_events, stats.undelivered);
   out << fmt::format("  simulated        {} cycles\n", stats.simulated_cycles);
+  if (!stats.routers.empty()) {
+    const auto busiest = std::max_element(stats.routers.begin(), stats.routers.end(),
+                                          [](const RouterStats& a, const RouterStats& b) { return a.traversals < b.traversals; });
+    out << fmt::format("  busiest router   {}_{}_{}: {} traversals ({:.1f} % of all)\n", cell_type_name(busiest->type),
+                       busiest->pos.x, busiest->pos.y, busiest->traversals,
+                       100 * fraction(busiest->traversals, stats.router_traversals));
+  }
+  if (c.mode == LinkMode::Aer) {
+    int fullest = 0;
+    std::int64_t router_stalls = 0, tile_stalls = 0;
+    for (const RouterStats& r : stats.routers) {
+      fullest = std::max(fullest, *std::max_element(r.max_fifo.begin(), r.max_fifo.end()));
+      router_stalls += r.stall_cycles;
+    }
+    for (const TileStats& t : stats.tiles) tile_stalls += t.stall_cycles;
+    out << fmt::format("  aer congestion   fullest FIFO {}/{}, stalled output cycles: {} in routers, {} in tiles\n",
+                       fullest, c.fifo_depth, router_stalls, tile_stalls);
+  }
   out << fmt::format("  events           {} ({} router traversals, {} deliveries), {} spikes\n", stats.events(),
                      stats.router_traversals, stats.deliveries, stats.spikes);
   out << fmt::format("  wall time        {:.2f} s with {} worker{}; {:.3g} events/s ({:.3g} per CPU second simulating)\n",
