@@ -85,6 +85,15 @@ TEST_F(SimCli, MapsItselfAndMatchesTheReferencePass) {
   EXPECT_NE(report["routes"].get<std::string>().find("one-turn"), std::string::npos);
 }
 
+TEST_F(SimCli, RunsOnTreeRoutesFromAFile) {
+  const std::string routes = dir_ + "/routes.json";
+  mapping::write_tables(routes, mapping::route_network(net_, mapping::RoutingAlgorithm::Tree));
+  const ToolRun r = run(files() + " --routes '" + routes + "' --reference --report '" + dir_ + "/run.json'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("identical spike trains in 12/12"), std::string::npos) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(read_text(dir_ + "/run.json"))["routes"], routes);
+}
+
 TEST_F(SimCli, WorkerProcessesMergeToTheSameResults) {
   ASSERT_EQ(run(files() + " --report '" + dir_ + "/one.json'").status, 0);
   const ToolRun r = run(files() + " --jobs 3 --report '" + dir_ + "/three.json'");
