@@ -29,13 +29,6 @@ inline int input_key(int channel) { return channel; }
 inline int neuron_key(const Network& net, int neuron) { return net.input.n_inp + neuron; }
 inline int num_keys(const Network& net) { return net.input.n_inp + net.arch.num_neurons(); }
 
-// The synapses into one neuron, sorted by presynaptic key.
-struct FanIn {
-  std::vector<int> keys;
-  std::vector<float> weights;
-};
-std::vector<FanIn> build_fan_in(const Network& net);  // one per neuron
-
 // A group of LIF neurons (a neuron tile, or the whole network) stepped together.
 class LifPopulation {
  public:
@@ -49,10 +42,20 @@ class LifPopulation {
   const std::vector<float>& potentials() const { return v_; }
 
  private:
+  // The synapses out of one presynaptic key into this population. Visiting the keys in
+  // ascending order adds each neuron's inputs in ascending key order, and costs what the
+  // active synapses cost rather than every synapse.
+  struct FanOut {
+    int key = 0;
+    std::vector<int> targets;  // local neuron indices
+    std::vector<float> weights;
+  };
+
   std::vector<int> neurons_;
-  std::vector<FanIn> fan_in_;
+  std::vector<FanOut> fan_out_;  // ascending key
   std::vector<float> alpha_;
   float theta_;
+  std::vector<float> current_;
   std::vector<float> v_;
   std::vector<uint8_t> z_;
 };

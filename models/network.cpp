@@ -163,6 +163,15 @@ void validate_network(const Network& net, const std::string& file) {
     if (!std::isfinite(s.weight)) fail(field, "weight is not finite");
   }
 
+  std::vector<std::pair<int, int>> input_pairs;
+  for (const auto& s : net.input.weights) input_pairs.emplace_back(s.channel, s.neuron);
+  std::sort(input_pairs.begin(), input_pairs.end());
+  const auto input_dup = std::adjacent_find(input_pairs.begin(), input_pairs.end());
+  if (input_dup != input_pairs.end()) {
+    fail("input.weights", "synapse channel " + std::to_string(input_dup->first) + " -> neuron " +
+                              std::to_string(input_dup->second) + " is listed twice");
+  }
+
   std::vector<std::pair<int, int>> pairs;
   pairs.reserve(net.recurrent.size());
   for (std::size_t i = 0; i < net.recurrent.size(); ++i) {

@@ -136,6 +136,7 @@ INSTANTIATE_TEST_SUITE_P(
         ValidationCase{"RecurrentMalformedRow", [](json& j) { j["recurrent"][0] = json::array({1, 2}); }, "recurrent[0]"},
         ValidationCase{"InputChannelOutOfRange", [](json& j) { j["input"]["weights"][0][0] = 8; }, "input.weights[0]"},
         ValidationCase{"InputChannelWrongTile", [](json& j) { j["input"]["weights"][0][1] = 5; }, "input.weights[0]"},
+        ValidationCase{"InputDuplicate", [](json& j) { j["input"]["weights"].push_back(j["input"]["weights"][0]); }, "input.weights"},
         ValidationCase{"InputWeightNaN", [](json& j) { j["input"]["weights"][3][2] = kNaN; }, "input.weights[3]"},
         ValidationCase{"TooManyInputs", [](json& j) { j["input"]["n_inp"] = 17; }, "input.n_inp"},
         ValidationCase{"NoOutputs", [](json& j) { j["output"]["neurons"] = json::array(); }, "output.neurons"},
