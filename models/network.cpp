@@ -1,9 +1,11 @@
 #include "models/network.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <utility>
 
 #include "models/atomic_file.hpp"
@@ -19,18 +21,34 @@ int Network::num_input_tiles() const {
 
 int interleave_factor(int shd_channels, int n_inp) { return (shd_channels + n_inp - 1) / n_inp; }
 
+namespace {
+
+// The double nearest the shortest decimal that reads back as the same float32: the JSON
+// text then holds about 9 digits per weight instead of 17, and still round-trips exactly.
+double shortest_float(float value) {
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text - 1, value).ptr;
+  *end = '\0';
+  const double shortest = std::strtod(text, nullptr);
+  return static_cast<float>(shortest) == value ? shortest : static_cast<double>(value);
+}
+
+}  // namespace
+
 nlohmann::json network_to_json(const Network& net) {
-  nlohmann::json alpha = net.neuron.alpha.size() == 1 ? nlohmann::json(net.neuron.alpha[0]) : nlohmann::json(net.neuron.alpha);
+  nlohmann::json alpha = nlohmann::json::array();
+  for (float a : net.neuron.alpha) alpha.push_back(shortest_float(a));
+  if (alpha.size() == 1) alpha = alpha[0];
   nlohmann::json input_weights = nlohmann::json::array();
-  for (const auto& s : net.input.weights) input_weights.push_back({s.channel, s.neuron, s.weight});
+  for (const auto& s : net.input.weights) input_weights.push_back({s.channel, s.neuron, shortest_float(s.weight)});
   nlohmann::json recurrent = nlohmann::json::array();
-  for (const auto& s : net.recurrent) recurrent.push_back({s.pre, s.post, s.weight});
+  for (const auto& s : net.recurrent) recurrent.push_back({s.pre, s.post, shortest_float(s.weight)});
   return {
       {"format", "mosaic-net"},
       {"version", kNetworkFormatVersion},
       {"arch", arch_to_json(net.arch)},
       {"neuron",
-       {{"alpha", alpha}, {"threshold", net.neuron.threshold}, {"reset", net.neuron.reset},
+       {{"alpha", alpha}, {"threshold", shortest_float(net.neuron.threshold)}, {"reset", net.neuron.reset},
         {"dt_ms", net.neuron.dt_ms}, {"tau_ms", net.neuron.tau_ms}}},
       {"input",
        {{"shd_channels", net.input.shd_channels}, {"bins", net.input.bins}, {"t_max_s", net.input.t_max_s},

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -149,3 +150,26 @@ INSTANTIATE_TEST_SUITE_P(
         ValidationCase{"BinsZero", [](json& j) { j["input"]["bins"] = 0; }, "input.bins"},
         ValidationCase{"ArchMissing", [](json& j) { j.erase("arch"); }, "arch"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Network, EveryFloatWeightRoundTripsThroughShortJsonText) {
+  Network net = small_network(9);
+  std::mt19937 rng(123);
+  std::uniform_int_distribution<uint32_t> bits;
+  net.recurrent.clear();
+  for (int pre = 0; pre < 16; ++pre)
+    for (int post = 0; post < 16; ++post) {
+      float w;
+      do {  // any finite float32: subnormals, huge and tiny values included
+        const uint32_t b = bits(rng);
+        std::memcpy(&w, &b, sizeof w);
+      } while (!std::isfinite(w));
+      net.recurrent.push_back({pre, post, w});
+    }
+  net.recurrent[1].weight = 0.1f;
+  const std::string text = network_to_json(net).dump();
+  const Network back = network_from_json(json::parse(text), "mem");
+  ASSERT_EQ(back.recurrent.size(), net.recurrent.size());
+  for (std::size_t i = 0; i < net.recurrent.size(); ++i)
+    EXPECT_EQ(std::memcmp(&back.recurrent[i].weight, &net.recurrent[i].weight, sizeof(float)), 0) << i;
+  EXPECT_NE(text.find("[0,1,0.1]"), std::string::npos) << "0.1f is written in its short form";
+}
