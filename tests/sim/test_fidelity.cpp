@@ -3,7 +3,9 @@
 // a path is longer than the tick. Each TEST runs in its own process (one SystemC elaboration).
 #include <gtest/gtest.h>
 
+#include "mapping/mapping.hpp"
 #include "models/reference.hpp"
+#include "models/shd.hpp"
 #include "sim/quantize.hpp"
 #include "sim/simulator.hpp"
 #include "sim_fixtures.hpp"
@@ -59,6 +61,24 @@ TEST(SimFidelity, CrossbarAtWorstPathTickMatchesReference) {
   ASSERT_EQ(f.samples.size(), 60u);  // two interleaved subsets per recording
   SimConfig config;  // tick 0: the worst path latency
   const RunStats stats = expect_identical_spike_trains(f, config);
+  EXPECT_EQ(stats.late_events, 0);
+}
+
+// The trained network that ships in traces/ on the bundled SHD-format input, routed by
+// mosaic-map's one-turn router: 20 recordings x 5 interleaved subsets.
+TEST(SimFidelity, BundledTrainedNetworkMatchesReferenceOnBundledInput) {
+  Fixture f;
+  f.net = read_network("traces/default_net.json");
+  ShdReader reader("traces/shd_sample.h5");
+  const BinSpec spec = bin_spec(f.net.input);
+  for (std::size_t r = 0; r < 20 && r < reader.size(); ++r)
+    for (BinnedSample s : bin_all_subsets(reader.read(r), spec)) {
+      s.recording = static_cast<int>(r);
+      f.samples.push_back(std::move(s));
+    }
+  ASSERT_EQ(f.samples.size(), 100u);
+  f.tables = mapping::route_network(f.net);
+  const RunStats stats = expect_identical_spike_trains(f, SimConfig{});
   EXPECT_EQ(stats.late_events, 0);
 }
 
