@@ -96,7 +96,7 @@ int run_cli(int argc, char** argv) {
   app.add_option("--lambda", config.baseline.lambda, "baseline: penalty lambda mean(M W^2)")->group(sparsity);
   app.add_option("--prune-threshold", config.baseline.prune_threshold, "baseline: |w| below it is set to 0 every step")->group(sparsity);
   app.add_option("--prune-start", config.baseline.prune_start, "baseline: step after which pruning and clipping start")->group(sparsity);
-  app.add_option("--clip-std", config.baseline.clip_std, "baseline: weights clipped to +-clip_std std(W)")->group(sparsity);
+  app.add_option("--clip-std", config.baseline.clip_std, "baseline: weights clipped to +-clip_std std(W) (paper: 2.5; 0 = off)")->group(sparsity);
   app.add_option("--weight-noise", config.baseline.weight_noise,
                  "baseline: training noise, fraction of max|w| (paper: 0.05; 0 = off)")->group(sparsity);
   app.add_option("--target-synapses", config.baseline.target_synapses,
@@ -154,6 +154,7 @@ int run_cli(int argc, char** argv) {
   check(config.deepr.w_thr >= 0, "--w-thr", "must be >= 0");
   check(config.optimizer.lr > 0, "--lr", "must be > 0");
   check(config.baseline.weight_noise >= 0, "--weight-noise", "must be >= 0");
+  check(config.baseline.clip_std >= 0, "--clip-std", "must be >= 0 (0 = off)");
   check(config.baseline.target_synapses >= 0, "--target-synapses", "must be >= 0");
   check(config.baseline.target_synapses == 0 || config.mode == Mode::Baseline, "--target-synapses",
         "only for --mode baseline");

@@ -168,7 +168,7 @@ void Trainer::baseline_prune_and_clip() {
   for (auto* block : {&rec, &inp})
     for (float& w : *block) {
       if (std::fabs(w) < threshold) w = 0.0f;
-      w = std::clamp(w, -bound, bound);
+      if (config_.baseline.clip_std > 0) w = std::clamp(w, -bound, bound);
     }
 }
 
