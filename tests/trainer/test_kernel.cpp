@@ -41,6 +41,7 @@ TrainConfig small_config(const std::string& arch, const std::string& profile, in
 TEST(Kernel, ForwardSpikesEqualTheReferencePass) {
   for (const std::string arch : {"3x3x8", "5x5x32"}) {
     TrainConfig config = small_config(arch, "1:1.0,3:0.3", 60);
+    config.deepr.w_thr = 0.1f;  // the paper's larger birth weights: an active network to compare
     if (arch == "5x5x32") {
       config.model.num_classes = 20;
       config.model.shd_channels = 700;
