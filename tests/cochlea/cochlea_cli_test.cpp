@@ -10,7 +10,6 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,30 +17,16 @@
 #include "tools/cochlea/audio.hpp"
 #include "tools/cochlea/cochlea.hpp"
 #include "tools/cochlea/corpus_stats.hpp"
+#include "tests/command.hpp"
 
 namespace fs = std::filesystem;
 
 namespace mosaic::cochlea {
 namespace {
 
-// Folder of the tools: MOSAIC_BIN (set by ctest), else the folder of this test program.
-std::string tool_path(const std::string& name) {
-  if (const char* bin = std::getenv("MOSAIC_BIN")) return (fs::path(bin) / name).string();
-  return (fs::read_symlink("/proc/self/exe").parent_path() / name).string();
-}
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-CommandResult run_command(const std::string& command, const fs::path& log) {
-  const int status = std::system((command + " > '" + log.string() + "' 2>&1").c_str());
-  std::ifstream in(log);
-  std::stringstream text;
-  text << in.rdbuf();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text.str()};
-}
+using mosaic::test_support::CommandResult;
+using mosaic::test_support::run_command;
+using mosaic::test_support::tool_path;
 
 class CochleaFiles : public testing::Test {
  protected:

@@ -6,26 +6,18 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "models/shd.hpp"
+#include "tests/command.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
+using mosaic::test_support::run_command;
+
 bool have(const std::string& program) {
   return std::system(("command -v " + program + " > /dev/null 2>&1").c_str()) == 0;
-}
-
-std::string run(const std::string& command, int& exit_code) {
-  const fs::path log = fs::temp_directory_path() / ("make_corpus_log_" + std::to_string(::getpid()));
-  const int status = std::system((command + " > '" + log.string() + "' 2>&1").c_str());
-  exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::stringstream text;
-  text << std::ifstream(log).rdbuf();
-  fs::remove(log);
-  return text.str();
 }
 
 TEST(MakeCorpus, SampleModeWritesTwentyClassesAndSkipsAnUnchangedRebuild) {
@@ -34,8 +26,7 @@ TEST(MakeCorpus, SampleModeWritesTwentyClassesAndSkipsAnUnchangedRebuild) {
   fs::create_directories(dir);
   const std::string command = "tools/make-corpus --jobs 2 --out '" + dir.string() + "' --sample '" +
                               (dir / "sample.h5").string() + "'";
-  int exit_code = -1;
-  std::string output = run(command, exit_code);
+  auto [exit_code, output] = run_command(command);
   ASSERT_EQ(exit_code, 0) << output;
 
   mosaic::ShdReader reader((dir / "sample.h5").string());
@@ -44,12 +35,12 @@ TEST(MakeCorpus, SampleModeWritesTwentyClassesAndSkipsAnUnchangedRebuild) {
   EXPECT_EQ(classes.size(), 20u);
   EXPECT_NE(output.find("classes 20"), std::string::npos) << output;
 
-  output = run(command, exit_code);
-  EXPECT_EQ(exit_code, 0);
-  EXPECT_NE(output.find("up to date"), std::string::npos) << output;
+  const auto again = run_command(command);
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.output.find("up to date"), std::string::npos) << again.output;
 
-  output = run("tools/make-corpus --jobs x", exit_code);
-  EXPECT_EQ(exit_code, 2) << output;
+  const auto bad = run_command("tools/make-corpus --jobs x");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
   fs::remove_all(dir);
 }
 

@@ -3,34 +3,21 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "models/network.hpp"
+#include "tests/command.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string run(const std::string& command, int& exit_code) {
-  const fs::path log = fs::temp_directory_path() / ("codesign_log_" + std::to_string(::getpid()));
-  const int status = std::system((command + " > '" + log.string() + "' 2>&1").c_str());
-  exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::stringstream text;
-  text << std::ifstream(log).rdbuf();
-  fs::remove(log);
-  return text.str();
-}
-
-std::string read_text(const fs::path& path) {
-  std::stringstream text;
-  text << std::ifstream(path).rdbuf();
-  return text.str();
-}
+using mosaic::test_support::read_text;
+using mosaic::test_support::run_command;
+using mosaic::test_support::tool_path;
 
 class CodesignSuite : public ::testing::Test {
  protected:
@@ -43,9 +30,8 @@ class CodesignSuite : public ::testing::Test {
 };
 
 TEST_F(CodesignSuite, SmallTierHoldsEveryGuardAndResumesWithoutRedoingAnything) {
-  int exit_code = -1;
   const std::string command = "tools/codesign --tier small --jobs 2 --out '" + dir_.string() + "'";
-  const std::string output = run(command, exit_code);
+  const auto [exit_code, output] = run_command(command);
   ASSERT_EQ(exit_code, 0) << output;
 
   const auto results = nlohmann::json::parse(read_text(dir_ / "results.json"));
@@ -75,24 +61,22 @@ TEST_F(CodesignSuite, SmallTierHoldsEveryGuardAndResumesWithoutRedoingAnything) 
   EXPECT_TRUE(memory_claim_checked);
 
   const std::string first = read_text(dir_ / "results.json");
-  const std::string again = run(command, exit_code);
-  EXPECT_EQ(exit_code, 0) << again;
-  EXPECT_EQ(again.find("training"), std::string::npos) << again;
+  const auto again = run_command(command);
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(again.output.find("training"), std::string::npos) << again.output;
   EXPECT_EQ(read_text(dir_ / "results.json"), first);
 }
 
 TEST_F(CodesignSuite, ABrokenRunFileIsBadInputNamingTheFile) {
   fs::create_directories(dir_);
   std::ofstream(dir_ / "x.json") << "{\"format\": \"mosaic-net\"";
-  int exit_code = -1;
-  const std::string bin = std::getenv("MOSAIC_BIN") ? std::getenv("MOSAIC_BIN") : "build/bin";
-  std::string output = run(bin + "/mosaic-codesign-report --dir '" + dir_.string() + "' --runs x", exit_code);
-  EXPECT_EQ(exit_code, 2) << output;
-  EXPECT_NE(output.find("x.json"), std::string::npos) << output;
+  auto result = run_command(tool_path("mosaic-codesign-report") + " --dir '" + dir_.string() + "' --runs x");
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_NE(result.output.find("x.json"), std::string::npos) << result.output;
 
-  output = run("tools/codesign --tier huge", exit_code);
-  EXPECT_EQ(exit_code, 2) << output;
-  EXPECT_NE(output.find("--tier"), std::string::npos) << output;
+  result = run_command("tools/codesign --tier huge");
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_NE(result.output.find("--tier"), std::string::npos) << result.output;
 }
 
 }  // namespace

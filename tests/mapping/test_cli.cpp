@@ -1,7 +1,4 @@
 // mosaic-map as a user runs it: outputs, --check, and bad input refused with exit status 2.
-#include <sys/wait.h>
-
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -10,6 +7,7 @@
 #include "mapping/routing_tables.hpp"
 #include "models/json_fields.hpp"
 #include "test_networks.hpp"
+#include "tests/command.hpp"
 
 namespace mosaic::mapping {
 namespace {
@@ -28,10 +26,7 @@ class MosaicMapCli : public ::testing::Test {
 
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
   static int run(const std::string& arguments) {
-    const char* bin = std::getenv("MOSAIC_BIN");
-    const std::string command = std::string(bin ? bin : "build/bin") + "/mosaic-map " + arguments + " > /dev/null 2>&1";
-    const int status = std::system(command.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return test_support::run_command(test_support::tool_path("mosaic-map") + " " + arguments).exit_code;
   }
   void write_text(const std::string& name, const std::string& text) const { std::ofstream(path(name)) << text; }
 

@@ -6,13 +6,13 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
 #include "mapping/mapping.hpp"
 #include "sim_fixtures.hpp"
+#include "tests/command.hpp"
 
 namespace mosaic::sim {
 namespace {
@@ -22,16 +22,10 @@ struct ToolRun {
   std::string out, err;
 };
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using test_support::read_text;
 
 ToolRun run_tool(const std::string& dir, const std::string& args, const std::string& cwd = ".") {
-  const char* bin = std::getenv("MOSAIC_BIN");
-  const std::string tool = std::filesystem::absolute(std::string(bin ? bin : "build/bin") + "/mosaic-sim").string();
+  const std::string tool = std::filesystem::absolute(test_support::tool_path("mosaic-sim")).string();
   const std::string command = "cd '" + cwd + "' && '" + tool + "' " + args + " > '" + dir + "/out.txt' 2> '" + dir + "/err.txt'";
   ToolRun r;
   const int raw = std::system(command.c_str());

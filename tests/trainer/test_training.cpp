@@ -1,11 +1,10 @@
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "models/network.hpp"
+#include "tests/command.hpp"
 #include "trainer/evaluate.hpp"
 #include "trainer/synthetic.hpp"
 #include "trainer/trainer.hpp"
@@ -59,29 +58,14 @@ TrainConfig task_config(Mode mode) {
   return config;
 }
 
-std::string bin() {
-  const char* dir = std::getenv("MOSAIC_BIN");
-  return dir ? std::string(dir) : std::string("build/bin");
-}
-
+// mosaic-train with these arguments: its exit status, and its output into *output when given.
 int run(const std::string& args, std::string* output = nullptr) {
-  const fs::path out = task().dir / "cli_output.txt";
-  const int status = std::system((bin() + "/mosaic-train " + args + " > " + out.string() + " 2>&1").c_str());
-  if (output) {
-    std::ifstream in(out);
-    std::stringstream text;
-    text << in.rdbuf();
-    *output = text.str();
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const auto result = test_support::run_command(test_support::tool_path("mosaic-train") + " " + args);
+  if (output) *output = result.output;
+  return result.exit_code;
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using test_support::read_text;
 
 std::string cli_task_args() {
   return "--data " + task().train.string() + " --test " + task().test.string() +
@@ -140,14 +124,14 @@ TEST(Cli, SameSeedSameFileAndResumeEqualsUninterrupted) {
   const fs::path a = task().dir / "a.json", b = task().dir / "b.json", c = task().dir / "c.json";
   ASSERT_EQ(run(cli_task_args() + " --epochs 4 --seed 5 --out " + a.string()), 0);
   ASSERT_EQ(run(cli_task_args() + " --epochs 4 --seed 5 --threads 1 --out " + b.string()), 0);
-  EXPECT_EQ(read_file(a), read_file(b)) << "same seed, different thread count";
+  EXPECT_EQ(read_text(a), read_text(b)) << "same seed, different thread count";
   // Interrupted after 2 epochs, then resumed.
   ASSERT_EQ(run(cli_task_args() + " --epochs 4 --seed 5 --stop-after 2 --out " + c.string()), 0);
   EXPECT_FALSE(fs::exists(c));
   std::string output;
   ASSERT_EQ(run(cli_task_args() + " --epochs 4 --seed 5 --resume --out " + c.string(), &output), 0) << output;
   EXPECT_NE(output.find("resuming"), std::string::npos) << output;
-  EXPECT_EQ(read_file(a), read_file(c)) << "resumed run differs from the uninterrupted one";
+  EXPECT_EQ(read_text(a), read_text(c)) << "resumed run differs from the uninterrupted one";
   // One JSON line per epoch.
   std::ifstream log(c.string() + ".log.jsonl");
   int lines = 0;
@@ -159,7 +143,7 @@ TEST(Cli, SameSeedSameFileAndResumeEqualsUninterrupted) {
   EXPECT_EQ(lines, 4);
   // A different seed gives a different network.
   ASSERT_EQ(run(cli_task_args() + " --epochs 1 --seed 6 --out " + b.string()), 0);
-  EXPECT_NE(read_file(a), read_file(b));
+  EXPECT_NE(read_text(a), read_text(b));
 }
 
 TEST(Cli, EvalPrintsAccuracyVoteAndConfusion) {
