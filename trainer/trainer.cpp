@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -155,20 +156,24 @@ void Trainer::baseline_penalty(Parameters& gradient, double& penalty) const {
 void Trainer::baseline_prune_and_clip() {
   auto& rec = state_.params.recurrent;
   auto& inp = state_.params.input;
-  double sum = 0, sum_sq = 0;
-  for (const auto* block : {&rec, &inp})
-    for (float w : *block) {
-      sum += w;
-      sum_sq += static_cast<double>(w) * w;
-    }
-  const double count = static_cast<double>(rec.size() + inp.size());
-  const double mean = sum / count;
-  const auto bound = static_cast<float>(config_.baseline.clip_std * std::sqrt(std::max(0.0, sum_sq / count - mean * mean)));
+  // The clip bound needs a pass over all N^2 weights: only when clipping is on.
+  float bound = std::numeric_limits<float>::infinity();
+  if (config_.baseline.clip_std > 0) {
+    double sum = 0, sum_sq = 0;
+    for (const auto* block : {&rec, &inp})
+      for (float w : *block) {
+        sum += w;
+        sum_sq += static_cast<double>(w) * w;
+      }
+    const double count = static_cast<double>(rec.size() + inp.size());
+    const double mean = sum / count;
+    bound = static_cast<float>(config_.baseline.clip_std * std::sqrt(std::max(0.0, sum_sq / count - mean * mean)));
+  }
   const float threshold = config_.baseline.prune_threshold;
   for (auto* block : {&rec, &inp})
     for (float& w : *block) {
       if (std::fabs(w) < threshold) w = 0.0f;
-      if (config_.baseline.clip_std > 0) w = std::clamp(w, -bound, bound);
+      w = std::clamp(w, -bound, bound);
     }
 }
 
