@@ -67,6 +67,8 @@ Run read_run(const std::string& dir, const std::string& name) {
   const JsonFields map_fields(map, map_path, "");
   run.mappable = map_fields.boolean("mappable");
   run.network_digest = map_fields.string("network_digest");
+  if (run.network_digest != mosaic::network_digest(net))
+    map_fields.fail("network_digest", "belongs to another network than " + net_path);
   const JsonFields memory = map_fields.object("memory_cells");
   run.memory_cells = memory.object("homogeneous").integer("total", 0, std::numeric_limits<long>::max());
   run.per_instance_cells = memory.object("per_instance").integer("total", 0, std::numeric_limits<long>::max());
