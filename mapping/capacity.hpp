@@ -1,7 +1,7 @@
 #pragma once
 // Step 4 of mosaic-map: port counts per cell, the capacities a network needs, and the
 // violations on a given chip. A port's count is the number of distinct source neurons whose
-// tree uses it (DOMAIN.md section 1).
+// tree uses it (models/SPEC.md section 1.3).
 #include <string>
 #include <vector>
 

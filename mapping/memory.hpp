@@ -1,7 +1,7 @@
 #pragma once
-// Step 5 of mosaic-map: routing memory in memristor cells (DOMAIN.md section 1).
-// Homogeneous model of [P]: every instance of a type is built for the worst instance, so
-// its size is the per-instance formula applied to the type's needed capacity vector.
+// Step 5 of mosaic-map: routing memory in memristor cells (models/SPEC.md section 1.5).
+// Homogeneous model of [P] (models/SPEC.md section 1.5): every instance of a type is built for
+// the worst instance, so its size is the per-instance formula applied to the type's needed capacity vector.
 // Per-instance model: the same formulas on each instance's own port counts, summed.
 #include "mapping/capacity.hpp"
 

@@ -1,6 +1,6 @@
 #pragma once
 // Step 2 of mosaic-map: one multicast tree per source neuron on the router grid.
-// `one-turn` reproduces the reference 1-turn router of DOMAIN.md section 1 (one path per
+// `one-turn` reproduces the reference 1-turn router of models/SPEC.md section 1.3 (one path per
 // (source neuron, destination tile), merged per source); `tree` is a shortest-path Steiner
 // heuristic (Boost.Graph Dijkstra) that shares segments between the destinations of a source
 // and never needs more memory than one-turn (see route_tree()).

@@ -1,5 +1,5 @@
 #pragma once
-// Chip geometry of Mosaic (DOMAIN.md section 1): R x C neuron tiles (NT) of K neurons on a
+// Chip geometry of Mosaic (models/SPEC.md section 1): R x C neuron tiles (NT) of K neurons on a
 // (2R+1) x (2C+1) grid. NT at (2r+1, 2c+1), R0 routers at (even, even), R1 routers elsewhere.
 // Full-grid coordinates are (x = row, y = column). Tile ids are row-major, neuron ids tile-major.
 #include <array>
@@ -89,7 +89,7 @@ class Arch {
   // R1 whose tile-facing sides are East and West (it sits between two tiles of one row).
   bool is_east_west_r1(GridPos p) const;
 
-  // Routers a 1-turn path crosses from tile a to tile b (DOMAIN.md section 1).
+  // Routers a 1-turn path crosses from tile a to tile b (models/SPEC.md section 1.2).
   int hop_distance(int a, int b) const;
   int max_hop_distance() const;
   std::vector<int> tiles_at_distance(int tile, int distance) const;

@@ -1,5 +1,5 @@
 #pragma once
-// The one implementation of the neuron dynamics (DOMAIN.md section 2), shared by the
+// The one implementation of the neuron dynamics (models/SPEC.md section 2), shared by the
 // reference pass, the trainer's evaluation and the simulator's neuron tile.
 //
 //   v[t] = alpha v[t-1] + I[t] - theta z[t-1],   z[t] = (v[t] > theta)
@@ -62,7 +62,8 @@ class LifPopulation {
 
 // Readout: argmax of the output spike counts, ties to the lowest class (all zero -> class 0).
 int predict_class(const std::vector<int>& class_counts);
-// log-softmax of the spike counts, as the trainer's loss uses them.
+// log-softmax of the spike counts (models/SPEC.md section 2.3). The trainer's kernel computes
+// its loss from the same formula in its own loop (issue 10 item 3 moves scoring into one place).
 std::vector<double> log_softmax_counts(const std::vector<int>& class_counts);
 
 }  // namespace mosaic

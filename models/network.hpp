@@ -34,7 +34,7 @@ struct Synapse {
   float weight = 0;
 };
 
-// How SHD events become the network's input (DOMAIN.md section 4).
+// How SHD events become the network's input (models/SPEC.md section 4).
 struct InputSpec {
   int shd_channels = 700;  // channels of the SHD file
   int bins = 100;          // T, the number of network steps
@@ -57,7 +57,7 @@ struct Network {
   bool is_input_tile(int tile) const { return tile < num_input_tiles(); }
 };
 
-// k = ceil(channels / n_inp), the interleave factor of DOMAIN.md section 4.
+// k = ceil(channels / n_inp), the interleave factor of models/SPEC.md section 4.
 int interleave_factor(int shd_channels, int n_inp);
 
 nlohmann::json network_to_json(const Network& net);

@@ -1,5 +1,5 @@
 #pragma once
-// Spiking Heidelberg Digits files (DOMAIN.md section 4), read and written in the real layout:
+// Spiking Heidelberg Digits files (models/SPEC.md section 4), read and written in the real layout:
 //   /spikes/times  vlen float16 (seconds, sorted)   /spikes/units  vlen uint16 (channel ids)
 //   /labels        /extra/speaker   /extra/keys   /extra/meta_info/{gender, age, body_height}
 // Dtypes are read at run time; HDF5 converts them to the native types used here.

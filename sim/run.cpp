@@ -204,7 +204,9 @@ RunStats execute_in_workers(const LoadedRun& run, const RunOptions& o, ProgressR
 
 LoadedRun load_run(const RunOptions& o) {
   const bool defaults = o.net_path == RunOptions{}.net_path && o.input_path == RunOptions{}.input_path;
-  const std::string hint = defaults ? "the bundled network and sample input are not in traces/ yet; give --net and --input" : "";
+  const std::string hint = defaults ? "the bundled traces/default_net.json and traces/shd_sample.h5 are read from "
+                                      "the current directory: run from the repository root, or give --net and --input"
+                                    : "";
   require_file(o.net_path, hint);
   require_file(o.input_path, hint);
   LoadedRun run;

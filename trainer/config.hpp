@@ -1,7 +1,10 @@
 #pragma once
 // Everything a training run is made of, as one object: the model (fixed through training),
 // the mode and its sparsity parameters, the optimiser, and how the run is carried out.
-// Defaults are the papers' (DOMAIN.md sections 2 and 3) except epochs and batch, sized for 2 cores.
+// Defaults follow the papers (models/SPEC.md sections 2 and 3) except where models/SPEC.md section 2.4
+// and trainer/README.md list a deviation: epochs, batch and n_inp (sized for 2 cores), and w_thr,
+// target_fr, init_gain and clip_std (with the papers' values nothing trains on our corpus).
+// [P], [M]: the references of models/SPEC.md.
 #include <cstdint>
 #include <string>
 

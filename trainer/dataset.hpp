@@ -1,5 +1,5 @@
 #pragma once
-// An SHD file binned once into every channel subset (DOMAIN.md section 4), kept compact in
+// An SHD file binned once into every channel subset (models/SPEC.md section 4), kept compact in
 // memory (a corpus of 8,000 recordings x 5 subsets would cost hundreds of MB as nested vectors)
 // and expanded to BinnedSample when a batch needs it.
 #include <cstdint>

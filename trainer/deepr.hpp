@@ -1,5 +1,6 @@
 #pragma once
-// Connectivity at link granularity and routing-aware Deep Rewiring (DOMAIN.md section 3).
+// Connectivity at link granularity and routing-aware Deep Rewiring (models/SPEC.md section 3;
+// [P], [D]: its references).
 // A link is (source neuron n, destination tile t): it carries the K synapses from n into t, and
 // it is the unit the routers pay for. Recurrent weights live in an N x N row-major matrix
 // (row = presynaptic neuron), so link (n, t) is the K contiguous floats at n * N + t * K.

@@ -11,7 +11,7 @@
 //             source spiked.
 // Cost per step ~ live synapses (backward) + spikes x links x K (forward, weight gradient).
 //
-// Loss (DOMAIN.md section 2): mean over the batch of the cross-entropy of log-softmax(output
+// Loss (models/SPEC.md section 2): mean over the batch of the cross-entropy of log-softmax(output
 // spike counts), plus lambda_fr (target_fr - rate_scale mean(z))^2 with the mean over the batch,
 // all steps and all neurons. Surrogate dz/dv = 1 / (10 |v - theta| + 1)^2.
 //

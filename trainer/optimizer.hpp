@@ -1,6 +1,6 @@
 #pragma once
 // Adam with elementwise gradient clipping; gradients and both moments are masked by the
-// connectivity, so an absent synapse neither moves nor remembers (DOMAIN.md section 2).
+// connectivity, so an absent synapse neither moves nor remembers (models/SPEC.md section 2).
 #include <vector>
 
 #include "trainer/config.hpp"

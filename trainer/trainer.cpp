@@ -41,7 +41,7 @@ nlohmann::json distances_json(const std::map<int, long>& per_distance) {
   return j;
 }
 
-// Routing memory of the network as trained (one-turn routing, DOMAIN.md section 1), in cells.
+// Routing memory of the network as trained (one-turn routing, models/SPEC.md section 1), in cells.
 nlohmann::json routing_memory_json(const Network& net) {
   const mapping::RoutingMemory memory = mapping::network_memory(net);
   const auto& h = memory.homogeneous;

@@ -45,7 +45,8 @@ class Trainer {
   // After the last epoch: --target-synapses pruning of the baseline.
   void finish();
 
-  // The current network as a mosaic-net file with provenance; `final_record` adds the accuracies.
+  // The current network as a mosaic-net file with provenance (mode, seed, the given data files,
+  // config, synapse counts, memory); the caller adds the accuracies to its provenance.
   Network network(const nlohmann::json& data_files) const;
 
   // Subset-samples of the training set scored per epoch (a fixed draw of stream Data).

@@ -48,7 +48,7 @@ TEST(CochleaModel, CharacteristicFrequenciesFollowShdOrder) {
   EXPECT_NEAR(cf.front(), 22500.0, 1.0);
   EXPECT_NEAR(cf.back(), 100.0, 0.1);
   EXPECT_TRUE(std::is_sorted(cf.rbegin(), cf.rend()));
-  // SHD's published anchor points (DOMAIN.md section 4), within 25%.
+  // SHD's published anchor points (models/SPEC.md section 4), within 25%.
   const std::vector<std::pair<int, double>> anchors = {{100, 9500}, {200, 4500}, {300, 2100}, {400, 1000}, {500, 470}, {600, 220}};
   for (const auto& [channel, frequency] : anchors) EXPECT_NEAR(cf[channel] / frequency, 1.0, 0.25) << channel;
 }

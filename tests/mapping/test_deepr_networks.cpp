@@ -89,7 +89,7 @@ TEST(TreeRouting, SavesLinesOnLongRangeLinks) {
 }
 
 TEST(Memory, PaperProfileIsNearThePublishedFigure) {
-  // DOMAIN.md section 1: p1 = 1.0, p3 = 0.1 on 5 x 5 x 32 needs about 0.84e6 cells,
+  // models/SPEC.md section 1.5: p1 = 1.0, p3 = 0.1 on 5 x 5 x 32 needs about 0.84e6 cells,
   // NT input sides of about 43 lines and R1 ports of about 43.
   const Network net = deepr_like_network(Arch(5, 5, 32), {{1, 1.0}, {3, 0.1}}, 42);
   const Mapping m = map_network(net);
@@ -101,7 +101,7 @@ TEST(Memory, PaperProfileIsNearThePublishedFigure) {
 }
 
 TEST(Capacity, TheAuthorsNotebookChipFitsOnlyProfilesWithoutDistanceThree) {
-  // DOMAIN.md section 1: on NT = [32]x8, R0 = [8]x8, R1 = [32]x8 only p3 = 0 fits at 5x5x32.
+  // models/SPEC.md section 1.4: on NT = [32]x8, R0 = [8]x8, R1 = [32]x8 only p3 = 0 fits at 5x5x32.
   const auto on_notebook_chip = [](Network net) {
     net.arch.capacity = {PortVector{32, 32, 32, 32, 32, 32, 32, 32}, PortVector{8, 8, 8, 8, 8, 8, 8, 8},
                          PortVector{32, 32, 32, 32, 32, 32, 32, 32}};

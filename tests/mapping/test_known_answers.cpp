@@ -1,5 +1,5 @@
 // Hand-built networks on a 3 x 3 x 4 chip (grid 7 x 7: 9 NT, 24 R1, 16 R0) with port
-// counts and memory worked out by hand from DOMAIN.md section 1.
+// counts and memory worked out by hand from models/SPEC.md section 1.
 #include <gtest/gtest.h>
 
 #include "mapping/mapping.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // Networks built in code for the mapping tests: hand-made links with known answers, and
-// initial routing-aware networks from the trainer (DOMAIN.md section 3) for the comparisons.
+// initial routing-aware networks from the trainer (models/SPEC.md section 3) for the comparisons.
 #include <cstdint>
 #include <map>
 

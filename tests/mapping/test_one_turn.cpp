@@ -1,4 +1,4 @@
-// The reference 1-turn router of DOMAIN.md section 1.
+// The reference 1-turn router of models/SPEC.md section 1.3.
 #include <gtest/gtest.h>
 
 #include "mapping/routing.hpp"

@@ -14,7 +14,7 @@
 namespace mosaic::sim::testing {
 
 // Links (source neuron, destination tile) exist with probability `link_probability`; in-tile
-// recurrence is dense except on input tiles and among the output neurons (DOMAIN.md section 2).
+// recurrence is dense except on input tiles and among the output neurons (models/SPEC.md section 2).
 Network random_network(const Arch& arch, unsigned seed, double link_probability = 0.3);
 
 // Builds routing tables from explicit paths, merged per source as the hardware does.

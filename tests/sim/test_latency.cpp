@@ -51,7 +51,7 @@ TEST(SimLatency, CrossbarDeliveryLatencyIsHopsTimesRouterCyclesPlusTileCycles) {
 }
 
 // On mosaic-map's one-turn tables, a spike from tile a reaches tile b after the hop distance of
-// DOMAIN.md section 1 (Arch::hop_distance): d = 1 -> 1, same row or column -> 2d + 1, else 2d - 1.
+// models/SPEC.md section 1.2 (Arch::hop_distance): d = 1 -> 1, same row or column -> 2d + 1, else 2d - 1.
 TEST(SimLatency, OneTurnRoutesDeliverAfterTheHopDistanceOfTheArch) {
   const Network net = testing::random_network(Arch(4, 4, 8), 9, 0.5);
   const testing::ScratchDir dir("one-turn");

@@ -19,7 +19,7 @@ TrainConfig routing_aware(const std::string& arch, const std::string& profile) {
   return config;
 }
 
-// Every DeepR invariant of DOMAIN.md section 3 on the current state.
+// Every DeepR invariant of models/SPEC.md section 3 on the current state.
 void expect_invariants(const DeepR& deepr, const LinkMap& links, const std::vector<float>& recurrent) {
   const Arch& arch = links.arch();
   const int k = arch.neurons_per_tile();

@@ -1,6 +1,6 @@
 #pragma once
 // A model of the cochlea after the chain that made the Spiking Heidelberg Digits
-// (Cramer et al. 2022; DOMAIN.md section 4), turning audio into spikes on 700 channels:
+// ([S]; models/SPEC.md sections 4.3 and 6), turning audio into spikes on 700 channels:
 //   RMS normalisation -> gammatone basilar-membrane filterbank (channel 0 = 22.5 kHz,
 //   channel 699 = 100 Hz, log-spaced) -> Meddis inner hair cell -> 40 stochastic fibres
 //   with 1 ms refractoriness -> one bushy-cell LIF neuron per channel.

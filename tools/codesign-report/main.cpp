@@ -33,7 +33,7 @@ struct Run {
   long num_classes = 0;
   long synapses = 0;
   double sparsity = 0;
-  long memory_cells = 0;           // homogeneous model of [P], from the mapping report
+  long memory_cells = 0;           // homogeneous model of [P] (models/SPEC.md section 1.5), from the mapping report
   long per_instance_cells = 0;
   bool mappable = false;
   double reference_accuracy = 0;   // mosaic-train, reference pass over every test subset-sample
@@ -131,7 +131,7 @@ std::vector<Guard> structural_guards(const std::vector<Run>& runs) {
   for (const Run& r : runs)
     guards.push_back({"learns/" + r.name, r.sim_accuracy >= 2.0 / r.num_classes,
                       fmt::format("{:.4f}, chance {:.4f}", r.sim_accuracy, 1.0 / r.num_classes)});
-  // More links per hop distance can only cost more routing memory (DOMAIN.md section 3).
+  // More links per hop distance can only cost more routing memory (models/SPEC.md section 3).
   std::vector<const Run*> aware;
   for (const Run& r : runs)
     if (r.mode == "routing-aware") aware.push_back(&r);
