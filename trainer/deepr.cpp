@@ -103,16 +103,6 @@ long LinkMap::live_links_from(int source_tile, int d) const {
   return count;
 }
 
-long LinkMap::allowed_synapses() const {
-  long count = 0;
-  const int k = arch_.neurons_per_tile();
-  for (int n = 0; n < num_neurons(); ++n)
-    for (int t = 0; t < num_tiles(); ++t)
-      if (alive(n, t))
-        for (int post = t * k; post < (t + 1) * k; ++post) count += synapse_allowed(n, post) ? 1 : 0;
-  return count;
-}
-
 std::vector<float> LinkMap::synapse_mask() const {
   const int n_total = num_neurons();
   const int k = arch_.neurons_per_tile();

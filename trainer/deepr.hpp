@@ -64,7 +64,6 @@ class LinkMap {
   // Live links per hop distance (0 = in-tile blocks).
   std::map<int, long> links_per_distance() const;
   long live_links_from(int source_tile, int distance) const;
-  long allowed_synapses() const;  // synapses of all live links the architecture allows
   // 1 where synapse_allowed, else 0: the mask of gradients and Adam moments.
   std::vector<float> synapse_mask() const;
 

@@ -12,7 +12,7 @@ using testing::add_link;
 using testing::empty_network;
 
 const Arch kChip(3, 3, 4);
-constexpr int kCentre = 4;  // tile 4 at (3, 3); neurons 16..19
+// The centre tile 4 sits at (3, 3) and holds neurons 16..19.
 
 PortVector ports(std::initializer_list<std::pair<int, int>> set) {
   PortVector v{};
