@@ -151,6 +151,101 @@ INSTANTIATE_TEST_SUITE_P(
         ValidationCase{"ArchMissing", [](json& j) { j.erase("arch"); }, "arch"}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// validate_network rule by rule (models/SPEC.md section 8), on the Network itself so that no
+// check of the JSON parser stands in for it: every rule of validate_network, in its order,
+// has a case that breaks only that rule, and the case names the field and the problem, so
+// removing a rule fails its case even where another rule would refuse the same network.
+// The input-tile rule (input channel j drives only neurons of tile j / K) gets one case per
+// way to break it. The network is small_network: 2x2x4, n_inp 8 (input tiles 0 and 1), 2 classes.
+struct RuleCase {
+  const char* name;
+  std::function<void(Network&)> corrupt;
+  const char* field;
+  const char* problem;
+};
+
+// Failures name the case rather than print its bytes.
+void PrintTo(const RuleCase& c, std::ostream* os) { *os << c.name; }
+
+class NetworkRule : public ::testing::TestWithParam<RuleCase> {};
+
+TEST_P(NetworkRule, IsEnforced) {
+  Network net = small_network(4);
+  EXPECT_NO_THROW(validate_network(net, "net.json"));
+  GetParam().corrupt(net);
+  try {
+    validate_network(net, "net.json");
+    FAIL() << GetParam().name << " was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "net.json");
+    EXPECT_EQ(e.field(), GetParam().field) << e.what();
+    EXPECT_NE(std::string(e.what()).find(GetParam().problem), std::string::npos) << e.what();
+  }
+}
+
+const float kNaNf = std::numeric_limits<float>::quiet_NaN();
+const float kInf = std::numeric_limits<float>::infinity();
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, NetworkRule,
+    ::testing::Values(
+        RuleCase{"AlphaCount", [](Network& n) { n.neuron.alpha = {0.9f, 0.9f}; }, "neuron.alpha", "give 1 or one per neuron"},
+        RuleCase{"AlphaAboveOne", [](Network& n) { n.neuron.alpha = {1.5f}; }, "neuron.alpha[0]", "must be in [0, 1]"},
+        RuleCase{"AlphaNegativeForOneNeuron",
+                 [](Network& n) {
+                   n.neuron.alpha.assign(16, 0.9f);
+                   n.neuron.alpha[7] = -0.1f;
+                 },
+                 "neuron.alpha[7]", "must be in [0, 1]"},
+        RuleCase{"AlphaNaN", [](Network& n) { n.neuron.alpha = {kNaNf}; }, "neuron.alpha[0]", "must be in [0, 1]"},
+        RuleCase{"ThresholdZero", [](Network& n) { n.neuron.threshold = 0.0f; }, "neuron.threshold", "must be positive"},
+        RuleCase{"ThresholdNaN", [](Network& n) { n.neuron.threshold = kNaNf; }, "neuron.threshold", "must be positive"},
+        RuleCase{"ResetNotSubtract", [](Network& n) { n.neuron.reset = "zero"; }, "neuron.reset", "only \"subtract\""},
+        RuleCase{"DtZero", [](Network& n) { n.neuron.dt_ms = 0.0; }, "neuron.dt_ms", "must be positive"},
+        RuleCase{"TauNegative", [](Network& n) { n.neuron.tau_ms = -45.0; }, "neuron.dt_ms", "must be positive"},
+        RuleCase{"TMaxZero", [](Network& n) { n.input.t_max_s = 0.0; }, "input.t_max_s", "must be positive"},
+        RuleCase{"TMaxInfinite", [](Network& n) { n.input.t_max_s = kInf; }, "input.t_max_s", "must be positive"},
+        RuleCase{"BinsZero", [](Network& n) { n.input.bins = 0; }, "input.bins", "must be positive"},
+        RuleCase{"NInpZero", [](Network& n) { n.input.n_inp = 0; }, "input.n_inp", "room for at most 16"},
+        RuleCase{"NInpBeyondTheChip", [](Network& n) { n.input.n_inp = 17; }, "input.n_inp", "room for at most 16"},
+        RuleCase{"InterleaveZero", [](Network& n) { n.input.interleave_k = 0; }, "input.interleave_k", "must be positive"},
+        RuleCase{"InputChannelBeyondNInp", [](Network& n) { n.input.weights[5].channel = 8; }, "input.weights[5]", "channel 8 outside 0..7"},
+        RuleCase{"InputChannelNegative", [](Network& n) { n.input.weights[5].channel = -1; }, "input.weights[5]", "channel -1 outside 0..7"},
+        RuleCase{"InputNeuronBeyondTheChip", [](Network& n) { n.input.weights[5].neuron = 16; }, "input.weights[5]", "neuron 16 outside 0..15"},
+        // The input-tile rule. weights[j * 4 + i] is channel j -> neuron (j / 4) * 4 + i.
+        RuleCase{"InputChannelIntoTheOtherInputTile", [](Network& n) { n.input.weights[0].neuron = 4; }, "input.weights[0]",
+                 "channel 0 may only drive input tile 0, not neuron 4"},
+        RuleCase{"InputChannelIntoATileThatTakesNoInput", [](Network& n) { n.input.weights[12].neuron = 9; }, "input.weights[12]",
+                 "channel 3 may only drive input tile 0, not neuron 9"},
+        RuleCase{"FirstChannelOfTileOneIntoLastNeuronOfTileZero", [](Network& n) { n.input.weights[16].neuron = 3; },
+                 "input.weights[16]", "channel 4 may only drive input tile 1, not neuron 3"},
+        RuleCase{"LastChannelOfTileZeroIntoFirstNeuronOfTileOne", [](Network& n) { n.input.weights[15].neuron = 4; },
+                 "input.weights[15]", "channel 3 may only drive input tile 0, not neuron 4"},
+        RuleCase{"InputChannelIntoTheOutputTile", [](Network& n) { n.input.weights[31].neuron = 15; }, "input.weights[31]",
+                 "channel 7 may only drive input tile 1, not neuron 15"},
+        RuleCase{"InputWeightNaN", [](Network& n) { n.input.weights[5].weight = kNaNf; }, "input.weights[5]", "weight is not finite"},
+        RuleCase{"InputWeightInfinite", [](Network& n) { n.input.weights[6].weight = -kInf; }, "input.weights[6]", "weight is not finite"},
+        RuleCase{"InputSynapseTwice", [](Network& n) { n.input.weights.push_back(n.input.weights[9]); }, "input.weights",
+                 "channel 2 -> neuron 1 is listed twice"},
+        RuleCase{"RecurrentPreBeyondTheChip", [](Network& n) { n.recurrent[3].pre = 16; }, "recurrent[3]", "pre neuron 16 outside 0..15"},
+        RuleCase{"RecurrentPreNegative", [](Network& n) { n.recurrent[3].pre = -1; }, "recurrent[3]", "pre neuron -1 outside 0..15"},
+        RuleCase{"RecurrentPostBeyondTheChip", [](Network& n) { n.recurrent[4].post = 16; }, "recurrent[4]", "post neuron 16 outside 0..15"},
+        RuleCase{"RecurrentPostNegative", [](Network& n) { n.recurrent[4].post = -1; }, "recurrent[4]", "post neuron -1 outside 0..15"},
+        RuleCase{"RecurrentWeightInfinite", [](Network& n) { n.recurrent[2].weight = kInf; }, "recurrent[2]", "weight is not finite"},
+        RuleCase{"RecurrentSynapseTwice", [](Network& n) { n.recurrent.push_back(n.recurrent[1]); }, "recurrent", "is listed twice"},
+        RuleCase{"NoClasses",
+                 [](Network& n) {
+                   n.num_classes = 0;
+                   n.output_neurons.clear();
+                 },
+                 "output.num_classes", "must be positive"},
+        RuleCase{"OutputCountDiffersFromClasses", [](Network& n) { n.output_neurons = {15}; }, "output.neurons",
+                 "has 1 neurons for 2 classes"},
+        RuleCase{"OutputBeyondTheChip", [](Network& n) { n.output_neurons[1] = 16; }, "output.neurons[1]", "neuron outside 0..15"},
+        RuleCase{"OutputNegative", [](Network& n) { n.output_neurons[0] = -1; }, "output.neurons[0]", "neuron outside 0..15"},
+        RuleCase{"OutputTwice", [](Network& n) { n.output_neurons = {15, 15}; }, "output.neurons", "lists a neuron twice"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
 TEST(Network, EveryFloatWeightRoundTripsThroughShortJsonText) {
   Network net = small_network(9);
   std::mt19937 rng(123);

@@ -550,5 +550,36 @@ TEST(ShdBinning, InvalidSubsetIsRefused) {
   EXPECT_THROW(bin_sample(hand_sample(), hand_spec(), -1), std::invalid_argument);
 }
 
+// bin = floor(t / (t_max / bins)) (models/SPEC.md section 4.2), at the default 100 bins over
+// 1.4 s: events at the middle of bin b and just after it belong to bin b (rounding would move
+// them to b + 1). Then through a real SHD file, whose float16 times move an event by up to
+// 0.07 of a bin: events three quarters into bin b still land in bin b.
+TEST_F(ShdTest, BinningFloorsAtTheHalfBin) {
+  const BinSpec spec = bin_spec(InputSpec{});
+  ASSERT_EQ(spec.bins, 100);
+  ASSERT_EQ(spec.t_max_s, 1.4);
+  const double width = 1.4 / 100;
+  auto events_at = [&](double fraction_of_bin, uint16_t channel, ShdSample& sample) {
+    for (int b = 0; b < 99; ++b) {
+      sample.times.push_back(static_cast<float>((b + fraction_of_bin) * width));
+      sample.units.push_back(channel);
+    }
+  };
+  ShdSample halves;
+  events_at(0.5, 0, halves);   // the middle: reduced channel 0 of subset 0
+  events_at(0.51, 5, halves);  // just after it: reduced channel 1
+  std::vector<std::vector<int>> expected(100, std::vector<int>{0, 1});
+  expected[99].clear();
+  EXPECT_EQ(bin_sample(halves, spec, 0).active, expected);
+
+  ShdSample late_in_bin;
+  events_at(0.75, 5, late_in_bin);
+  write_shd(file("late_in_bin.h5"), {late_in_bin}, {});
+  ShdReader reader(file("late_in_bin.h5"));
+  std::vector<std::vector<int>> expected_from_file(100, std::vector<int>{1});
+  expected_from_file[99].clear();
+  EXPECT_EQ(bin_sample(reader.read(0), spec, 0).active, expected_from_file);
+}
+
 }  // namespace
 }  // namespace mosaic

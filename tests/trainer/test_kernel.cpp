@@ -126,3 +126,40 @@ TEST_P(GradientCheck, MatchesFiniteDifferences) {
   for (std::size_t i : {0u, 3u, 6u, 13u}) magnitude += check(params.input, gradient.input, i, "input");
   EXPECT_GT(magnitude, 1e-3) << "gradients should not all vanish";
 }
+
+// The surrogate gradient of the real (Heaviside) spike, pinned at known potentials
+// (models/SPEC.md section 2.4): dz/dv = 1 / (10 |v - theta| + 1)^2, so 0.25 at v = theta +- 0.1.
+// Two steps on a 1x2x4 chip (tile 0 takes the input, tile 1 holds the outputs 6 = class 0 and
+// 7 = class 1): input channel 0 makes neuron 0 spike at step 1; its link into tile 1 brings
+// neuron 6 to theta + 0.1 at step 2, which spikes, and neuron 7 to theta - 0.1, which does not.
+// With the rate term off, dL/dz of an output neuron is softmax(counts)_c - [c == label], and
+// the gradient of the synapse 0 -> c is that times dz/dv at step 2 (neuron 0 spiked once).
+TEST(Kernel, SurrogateGradientAtKnownPotentials) {
+  TrainConfig config = small_config("1x2x4", "1:1.0", 2);
+  config.model.n_inp = 4;
+  config.loss.lambda_fr = 0.0;
+  ASSERT_EQ(config.model.theta, 1.0f);
+  const int n = 8;
+  LinkMap links = empty_link_map(config.model);
+  links.set_alive(0, 1, true);
+  Parameters params;
+  params.input.assign(4 * 4, 0.0f);
+  params.recurrent.assign(n * n, 0.0f);
+  params.input[0] = 1.5f;               // channel 0 -> neuron 0
+  params.recurrent[0 * n + 6] = 1.1f;   // v = theta + 0.1
+  params.recurrent[0 * n + 7] = 0.9f;   // v = theta - 0.1
+  BinnedSample sample;
+  sample.label = 0;
+  sample.active = {{0}, {}};
+
+  BpttKernel kernel(config.model, config.loss, 1);
+  kernel.set_links(links);
+  ASSERT_EQ(kernel.forward_spikes(params, sample), (std::vector<std::vector<int>>{{0}, {6}}));
+  Parameters gradient;
+  kernel.compute(params, {&sample}, gradient);
+
+  const double p_class0 = std::exp(1.0) / (std::exp(1.0) + 1.0);  // counts (1, 0)
+  const double surrogate = 0.25;                                   // 1 / (10 x 0.1 + 1)^2
+  EXPECT_NEAR(gradient.recurrent[0 * n + 6], (p_class0 - 1.0) * surrogate, 1e-6);
+  EXPECT_NEAR(gradient.recurrent[0 * n + 7], (1.0 - p_class0) * surrogate, 1e-6);
+}
