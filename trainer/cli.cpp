@@ -4,10 +4,13 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "models/error.hpp"
 #include "models/network.hpp"
 #include "models/shd.hpp"
+#include "mapping/mapping.hpp"
+#include "trainer/connectivity.hpp"
 #include "trainer/evaluate.hpp"
 #include "trainer/trainer.hpp"
 
@@ -17,9 +20,12 @@ namespace {
 
 constexpr const char* kCommandLine = "command line";
 
-int evaluate_command(const std::string& network_path, const std::string& test_path, int threads) {
+// Scores a network (without its recurrent |w| < threshold when threshold > 0) and prints what its
+// synapses cost the routers by hop distance: the measurement behind trainer/README.md's residue tables.
+int evaluate_command(const std::string& network_path, const std::string& test_path, int threads, float threshold) {
   if (test_path.empty()) throw InputError(kCommandLine, "--test", "--eval needs --test TEST.h5");
-  const Network net = read_network(network_path);
+  const Network read = read_network(network_path);
+  const Network net = threshold > 0 ? without_weights_below(read, threshold) : read;
   const Dataset test = Dataset::load(test_path, bin_spec(net.input), net.num_classes);
   std::vector<std::string> names;
   {
@@ -30,6 +36,16 @@ int evaluate_command(const std::string& network_path, const std::string& test_pa
   std::cout << fmt::format("{} on {} ({} recordings x {} subsets)\n", network_path, test_path, test.recordings(),
                            test.subsets())
             << format_evaluation(eval, names);
+  const Connectivity c = connectivity(net);
+  std::string per_distance;
+  for (const auto& [d, count] : c.synapses)
+    per_distance += fmt::format(" {}:{} (max |w| {:.2g})", d, count, c.max_abs.at(d));
+  std::cout << fmt::format("recurrent synapses{} {}: {}\nper hop distance:{}\n", threshold > 0 ? " with |w| >=" : "",
+                           threshold > 0 ? fmt::format("{:g}", threshold) : "", net.recurrent.size(), per_distance)
+            << fmt::format("long-range (hop >= 3) sources per destination tile: max {}, [{}]\n",
+                           c.max_long_range_sources(), fmt::join(c.long_range_sources, " "))
+            << fmt::format("routing memory (homogeneous, one-turn): {} cells\n",
+                           mapping::network_memory(net).homogeneous.total());
   return 0;
 }
 
@@ -44,7 +60,8 @@ int run_cli(int argc, char** argv) {
   RunFiles files;
   std::string arch_spec = config.model.arch.name(), mode = mode_name(config.mode);
   std::string profile = config.deepr.profile.to_string(), eval_path;
-  bool no_progress = false;
+  bool no_progress = false, no_rewire = false;
+  float eval_threshold = 0;
 
   CLI::App app{
       "mosaic-train: trains the tiled recurrent LIF network of a Mosaic chip on SHD-format data by\n"
@@ -62,7 +79,12 @@ int run_cli(int argc, char** argv) {
   app.add_option("--log", files.log, "per-epoch JSON lines (default: <out>.log.jsonl)")->group(run);
   app.add_option("--checkpoint", files.checkpoint, "checkpoint written after every epoch (default: <out>.ckpt)")->group(run);
   app.add_flag("--resume", files.resume, "continue from the checkpoint if it exists (same options required)")->group(run);
-  app.add_option("--eval", eval_path, "score this network on --test (accuracy, majority vote, confusion matrix)")->group(run);
+  app.add_option("--eval", eval_path,
+                 "score this network on --test (accuracy, majority vote, confusion matrix, synapses and "
+                 "long-range sources per hop distance, routing memory)")->group(run);
+  app.add_option("--threshold", eval_threshold,
+                 "with --eval: drop recurrent |w| below this first (routing only |w| >= w_thr, as the authors' router)")
+      ->group(run);
   app.add_option("--epochs", config.epochs, "epochs (one pass over every subset-sample of --data)")->group(run);
   app.add_option("--batch", config.batch, "mini-batch size")->group(run);
   app.add_option("--seed", config.seed, "seed of every random choice (recorded in the output)")->group(run);
@@ -91,6 +113,12 @@ int run_cli(int argc, char** argv) {
   app.add_option("--w-thr", config.deepr.w_thr, "routing-aware: |w| >= w_thr counts a synapse as active")->group(sparsity);
   app.add_option("--birth-scale", config.deepr.birth_scale, "routing-aware: a in w = w_thr (a z + sign z) at birth")->group(sparsity);
   app.add_option("--c-min", config.deepr.c_min, "routing-aware: a link with fewer active synapses is pruned")->group(sparsity);
+  app.add_flag("--no-rewire", no_rewire,
+               "routing-aware: keep the initial mask (same profile, no pruning or regrowth): the control for rewiring")
+      ->group(sparsity);
+  app.add_option("--rewire-every", config.deepr.rewire_every,
+                 "routing-aware: optimiser steps between rewirings (0 = once per epoch; the paper's epoch is 8 steps)")
+      ->group(sparsity);
   app.add_option("--init-gain", config.init_gain, "baseline, dense: std of the initial weights")->group(sparsity);
   app.add_option("--beta", config.baseline.beta, "baseline: M = clip(exp(beta hops) - 1, 0, e^15)")->group(sparsity);
   app.add_option("--lambda", config.baseline.lambda, "baseline: penalty lambda mean(M W^2)")->group(sparsity);
@@ -99,11 +127,17 @@ int run_cli(int argc, char** argv) {
   app.add_option("--clip-std", config.baseline.clip_std, "baseline: weights clipped to +-clip_std std(W) (paper: 2.5; 0 = off)")->group(sparsity);
   app.add_option("--weight-noise", config.baseline.weight_noise,
                  "baseline: training noise, fraction of max|w| (paper: 0.05; 0 = off)")->group(sparsity);
+  app.add_option("--final-threshold", config.baseline.final_threshold,
+                 "baseline: recurrent |w| below this is set to 0 when training ends, before scoring and writing")
+      ->group(sparsity);
   app.add_option("--target-synapses", config.baseline.target_synapses,
                  "baseline: keep exactly this many recurrent synapses (largest |w|) at the end; 0 = all")->group(sparsity);
 
   auto* optimiser = "Optimiser and loss";
   app.add_option("--lr", config.optimizer.lr, "Adam learning rate; decays (power 0.5) to lr/10")->group(optimiser);
+  app.add_option("--lr-drop-step", config.optimizer.lr_drop_step,
+                 "> 0: lr until this step, then lr/10 (the Mosaic script's schedule) instead of the decay")
+      ->group(optimiser);
   app.add_option("--lr-warm", config.optimizer.warm_fraction, "fraction of the steps at constant lr before the decay")->group(optimiser);
   app.add_option("--grad-clip", config.optimizer.grad_clip, "elementwise gradient clipping")->group(optimiser);
   app.add_option("--adam-eps", config.optimizer.eps, "Adam epsilon")->group(optimiser);
@@ -119,7 +153,9 @@ int run_cli(int argc, char** argv) {
     throw InputError(kCommandLine, "", e.what());
   }
 
-  if (!eval_path.empty()) return evaluate_command(eval_path, files.test, config.threads);
+  check(eval_threshold >= 0, "--threshold", "must be >= 0");
+  check(eval_threshold == 0 || !eval_path.empty(), "--threshold", "only with --eval NET");
+  if (!eval_path.empty()) return evaluate_command(eval_path, files.test, config.threads, eval_threshold);
 
   try {
     config.model.arch = Arch::parse(arch_spec);
@@ -156,6 +192,13 @@ int run_cli(int argc, char** argv) {
   check(config.baseline.weight_noise >= 0, "--weight-noise", "must be >= 0");
   check(config.baseline.clip_std >= 0, "--clip-std", "must be >= 0 (0 = off)");
   check(config.baseline.target_synapses >= 0, "--target-synapses", "must be >= 0");
+  check(config.baseline.final_threshold >= 0, "--final-threshold", "must be >= 0 (0 = off)");
+  check(config.baseline.final_threshold == 0 || config.mode == Mode::Baseline, "--final-threshold",
+        "only for --mode baseline");
+  check(config.optimizer.lr_drop_step >= 0, "--lr-drop-step", "must be >= 0 (0 = the polynomial decay)");
+  check(!no_rewire || config.mode == Mode::RoutingAware, "--no-rewire", "only for --mode routing-aware");
+  config.deepr.rewire = !no_rewire;
+  check(config.deepr.rewire_every >= 0, "--rewire-every", "must be >= 0 (0 = once per epoch)");
   check(config.baseline.target_synapses == 0 || config.mode == Mode::Baseline, "--target-synapses",
         "only for --mode baseline");
 

@@ -58,6 +58,8 @@ nlohmann::json TrainConfig::to_json() const {
     j["w_thr"] = deepr.w_thr;
     j["birth_scale"] = deepr.birth_scale;
     j["c_min"] = deepr.c_min;
+    j["rewire"] = deepr.rewire;
+    j["rewire_every"] = deepr.rewire_every;
   } else {
     j["init_gain"] = init_gain;
   }
@@ -69,9 +71,11 @@ nlohmann::json TrainConfig::to_json() const {
     j["clip_std"] = baseline.clip_std;
     j["weight_noise"] = baseline.weight_noise;
     j["target_synapses"] = baseline.target_synapses;
+    j["final_threshold"] = baseline.final_threshold;
   }
   j["lr"] = optimizer.lr;
   j["warm_fraction"] = optimizer.warm_fraction;
+  if (optimizer.lr_drop_step > 0) j["lr_drop_step"] = optimizer.lr_drop_step;
   j["adam"] = {optimizer.beta1, optimizer.beta2, optimizer.eps};
   j["grad_clip"] = optimizer.grad_clip;
   j["lambda_fr"] = loss.lambda_fr;

@@ -44,6 +44,9 @@ struct OptimizerConfig {
   double warm_fraction = 0.2;  // constant lr for this fraction of the steps, as the authors' schedule
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
   float grad_clip = 1e3f;    // elementwise, before masking (the Mosaic default)
+  // > 0: the Mosaic training script's piecewise-constant schedule instead of the decay: lr until
+  // this optimiser step, lr / 10 after it ([M] drops at step 2000).
+  long lr_drop_step = 0;
 };
 
 struct LossConfig {
@@ -67,6 +70,10 @@ struct BaselineConfig {
   double clip_std = 0.0;
   double weight_noise = 0.0;     // noise std as a fraction of max|w| (paper runs: 0.05), straight-through
   long target_synapses = 0;      // > 0: keep exactly this many recurrent synapses (largest |w|) at the end
+  // Recurrent |w| below this is set to 0 once training ends, before the network is scored and
+  // written: the network routed is the network simulated, and stray penalty residue does not
+  // size the routers (trainer/README.md, "The baseline's residue"). 0 = off.
+  float final_threshold = 0.0f;
 };
 
 struct TrainConfig {

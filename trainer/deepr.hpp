@@ -85,6 +85,13 @@ struct DeepRConfig {
   float w_thr = 0.03f;
   float birth_scale = 2.0f;  // a in w = w_thr (a z + sign z)
   int c_min = 20;            // a link with fewer active synapses dies
+  // false (--no-rewire): the initial mask is kept through training, same profile, no pruning or
+  // regrowth: the control that measures what rewiring itself does.
+  bool rewire = true;
+  // Optimiser steps between two rewirings; 0 = once per epoch, after its last step. [P] rewires
+  // once per epoch of 8 steps (8,156 SHD recordings, batch 1,024); one epoch of our corpus at
+  // batch 64 is over 400 steps (trainer/README.md, "DeepR that rewires").
+  long rewire_every = 0;
 };
 
 struct RewireStats {

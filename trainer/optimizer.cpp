@@ -8,6 +8,7 @@ namespace mosaic::train {
 double Adam::learning_rate(long step, long total_steps) const {
   const double warm = config_.warm_fraction * static_cast<double>(total_steps);
   const double end = config_.lr / 10.0;
+  if (config_.lr_drop_step > 0) return step < config_.lr_drop_step ? config_.lr : end;
   if (step <= warm || total_steps <= warm) return config_.lr;
   const double x = std::min(1.0, (static_cast<double>(step) - warm) / (static_cast<double>(total_steps) - warm));
   return (config_.lr - end) * std::sqrt(1.0 - x) + end;

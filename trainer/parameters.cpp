@@ -55,21 +55,6 @@ long live_synapses(const LinkMap& links, const Parameters& params) {
   return count;
 }
 
-std::map<int, long> live_links_per_distance(const LinkMap& links, const Parameters& params) {
-  const int n_total = links.num_neurons();
-  const int k = links.arch().neurons_per_tile();
-  std::map<int, long> count;
-  for (int pre = 0; pre < n_total; ++pre)
-    for (int t = 0; t < links.num_tiles(); ++t) {
-      if (!links.alive(pre, t)) continue;
-      bool carries = false;
-      for (int post = t * k; post < (t + 1) * k && !carries; ++post)
-        carries = links.synapse_allowed(pre, post) && params.recurrent[static_cast<std::size_t>(pre) * n_total + post] != 0.0f;
-      if (carries) ++count[links.distance(links.arch().tile_of_neuron(pre), t)];
-    }
-  return count;
-}
-
 Network to_network(const ModelSpec& model, const Parameters& params, const LinkMap& links) {
   const int n_total = model.arch.num_neurons();
   const int k = model.arch.neurons_per_tile();

@@ -28,8 +28,6 @@ void initialise(const TrainConfig& config, Parameters& params, LinkMap& links);
 
 // Recurrent synapses that count: allowed by the links and non-zero.
 long live_synapses(const LinkMap& links, const Parameters& params);
-// Live links per hop distance, counting only links that still carry a non-zero synapse.
-std::map<int, long> live_links_per_distance(const LinkMap& links, const Parameters& params);
 
 // The network as a mosaic-net v1 file; provenance is left to the caller.
 Network to_network(const ModelSpec& model, const Parameters& params, const LinkMap& links);

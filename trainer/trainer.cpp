@@ -14,6 +14,7 @@
 #include "mapping/mapping.hpp"
 #include "models/error.hpp"
 #include "trainer/checkpoint.hpp"
+#include "trainer/connectivity.hpp"
 #include "trainer/evaluate.hpp"
 
 namespace mosaic::train {
@@ -35,12 +36,6 @@ void draw_progress(std::ostream& out, int epoch, int epochs, std::size_t done, s
       << std::flush;
 }
 
-nlohmann::json distances_json(const std::map<int, long>& per_distance) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [d, count] : per_distance) j[std::to_string(d)] = count;
-  return j;
-}
-
 // Routing memory of the network as trained (one-turn routing, models/SPEC.md section 1), in cells.
 nlohmann::json routing_memory_json(const Network& net) {
   const mapping::RoutingMemory memory = mapping::network_memory(net);
@@ -55,12 +50,15 @@ nlohmann::json routing_memory_json(const Network& net) {
 
 }  // namespace
 
-nlohmann::json provenance(const TrainConfig& config, const LinkMap& links, const Parameters& params,
-                          const nlohmann::json& data_files, int epochs_done) {
+nlohmann::json provenance(const TrainConfig& config, const Network& net, const nlohmann::json& data_files,
+                          int epochs_done) {
   nlohmann::json p;
   p["tool"] = "mosaic-train";
   p["mode"] = mode_name(config.mode);
-  if (config.mode == Mode::RoutingAware) p["profile"] = config.deepr.profile.to_string();
+  if (config.mode == Mode::RoutingAware) {
+    p["profile"] = config.deepr.profile.to_string();
+    p["rewire"] = config.deepr.rewire;
+  }
   if (config.mode == Mode::Baseline) {
     p["beta"] = config.baseline.beta;
     p["lambda"] = config.baseline.lambda;
@@ -68,11 +66,11 @@ nlohmann::json provenance(const TrainConfig& config, const LinkMap& links, const
   p["seed"] = config.seed;
   p["data"] = data_files;
   p["epochs"] = epochs_done;
-  const long synapses = live_synapses(links, params);
-  const double n = links.num_neurons();
+  const auto synapses = static_cast<long>(net.recurrent.size());
+  const double n = net.arch.num_neurons();
   p["live_synapses"] = synapses;
   p["sparsity"] = static_cast<double>(synapses) / (n * n);  // S(theta) = ||theta||_0 / N^2
-  p["links_per_distance"] = distances_json(live_links_per_distance(links, params));
+  p.update(connectivity(net).to_json());  // links_per_distance, synapses_per_distance, long-range sources
   p["config"] = config.to_json();
   return p;
 }
@@ -82,7 +80,7 @@ Network initial_network(const TrainConfig& config) {
   LinkMap links;
   initialise(config, params, links);
   Network net = to_network(config.model, params, links);
-  net.provenance = provenance(config, links, params, nlohmann::json::object(), 0);
+  net.provenance = provenance(config, net, nlohmann::json::object(), 0);
   net.provenance["routing_memory"] = routing_memory_json(net);
   return net;
 }
@@ -177,6 +175,17 @@ void Trainer::baseline_prune_and_clip() {
     }
 }
 
+void Trainer::rewire(long counter, RewireStats& total) {
+  // One stream per rewiring: counter = the epoch (once per epoch) or the optimiser step (--rewire-every).
+  Rng rng = make_rng(config_.seed, RngStream::Rewire, static_cast<uint64_t>(counter));
+  const RewireStats stats = DeepR(config_.model.arch, config_.deepr)
+                                .rewire(state_.links, state_.params.recurrent,
+                                        {&state_.adam.first.recurrent, &state_.adam.second.recurrent}, rng);
+  total.pruned += stats.pruned;
+  total.regrown += stats.regrown;
+  refresh_links();
+}
+
 Parameters Trainer::noisy_weights(long step) const {
   // Memristor programming noise: each non-zero weight + N(0, noise max|w|), straight-through.
   Parameters noisy = state_.params;
@@ -201,6 +210,9 @@ nlohmann::json Trainer::run_epoch() {
 
   const bool baseline = config_.mode == Mode::Baseline;
   const bool noise = baseline && config_.baseline.weight_noise > 0;
+  const bool rewiring = config_.mode == Mode::RoutingAware && config_.deepr.rewire;
+  const long rewire_steps = rewiring ? config_.deepr.rewire_every : 0;
+  RewireStats rewired;
   double loss_sum = 0, ce_sum = 0, rate_sum = 0, penalty_sum = 0, lr = 0;
   Parameters gradient;
   std::vector<BinnedSample> samples;
@@ -219,6 +231,7 @@ nlohmann::json Trainer::run_epoch() {
     lr = adam_.learning_rate(state_.adam.step, total_steps());
     adam_.update(state_.params, gradient, mask_, state_.adam, lr);
     if (baseline && state_.adam.step > config_.baseline.prune_start) baseline_prune_and_clip();
+    if (rewire_steps > 0 && state_.adam.step % rewire_steps == 0) rewire(state_.adam.step, rewired);
 
     const double weight = static_cast<double>(last - first);
     loss_sum += (loss.total + penalty) * weight;
@@ -230,14 +243,7 @@ nlohmann::json Trainer::run_epoch() {
   const double train_seconds = seconds_since(start);
   if (progress_) *progress_ << "\n";
 
-  RewireStats rewired;
-  if (config_.mode == Mode::RoutingAware) {
-    Rng rng = make_rng(config_.seed, RngStream::Rewire, static_cast<uint64_t>(epoch));
-    rewired = DeepR(config_.model.arch, config_.deepr)
-                  .rewire(state_.links, state_.params.recurrent,
-                          {&state_.adam.first.recurrent, &state_.adam.second.recurrent}, rng);
-    refresh_links();
-  }
+  if (rewiring && rewire_steps == 0) rewire(epoch, rewired);
   ++state_.epochs_done;
 
   const double n = std::max<double>(1.0, static_cast<double>(order.size()));
@@ -250,9 +256,12 @@ nlohmann::json Trainer::run_epoch() {
   record["lr"] = lr;
   record["pruned"] = rewired.pruned;
   record["regrown"] = rewired.regrown;
-  record["live_synapses"] = live_synapses(state_.links, state_.params);
-  record["links_per_distance"] = distances_json(live_links_per_distance(state_.links, state_.params));
   const Network net = to_network(config_.model, state_.params, state_.links);
+  const Connectivity links = connectivity(net);
+  record["live_synapses"] = static_cast<long>(net.recurrent.size());
+  record["links_per_distance"] = links.to_json()["links_per_distance"];
+  record["synapses_per_distance"] = links.to_json()["synapses_per_distance"];
+  record["max_long_range_sources"] = links.max_long_range_sources();
   record["memory_cells"] = routing_memory_json(net)["cells"];
   if (!train_eval_indices_.empty()) {
     const Evaluation eval = evaluate(net, train_, config_.threads, train_eval_indices_);
@@ -271,8 +280,13 @@ nlohmann::json Trainer::run_epoch() {
 }
 
 void Trainer::finish() {
+  if (config_.mode != Mode::Baseline) return;
+  const float threshold = config_.baseline.final_threshold;
+  if (threshold > 0)
+    for (float& w : state_.params.recurrent)
+      if (std::fabs(w) < threshold) w = 0.0f;
   const long target = config_.baseline.target_synapses;
-  if (config_.mode != Mode::Baseline || target <= 0) return;
+  if (target <= 0) return;
   // Keep exactly the `target` largest |w| among the allowed synapses (ties: lower index kept).
   std::vector<std::size_t> live;
   for (std::size_t i = 0; i < mask_.size(); ++i)
@@ -289,7 +303,7 @@ void Trainer::finish() {
 
 Network Trainer::network(const nlohmann::json& data_files) const {
   Network net = to_network(config_.model, state_.params, state_.links);
-  net.provenance = provenance(config_, state_.links, state_.params, data_files, state_.epochs_done);
+  net.provenance = provenance(config_, net, data_files, state_.epochs_done);
   net.provenance["routing_memory"] = routing_memory_json(net);
   return net;
 }
@@ -307,8 +321,13 @@ std::string epoch_summary(const nlohmann::json& r) {
                                  r["firing_rate"].get<double>());
   if (r.contains("train_accuracy")) line += fmt::format(" train {:.2f}%", 100 * r["train_accuracy"].get<double>());
   if (r.contains("test_accuracy")) line += fmt::format(" test {:.2f}%", 100 * r["test_accuracy"].get<double>());
-  line += fmt::format(" pruned {} regrown {} synapses {} memory {} cells {:.0f} samples/s", r["pruned"].get<long>(),
-                      r["regrown"].get<long>(), r["live_synapses"].get<long>(), r["memory_cells"].get<long>(),
+  line += fmt::format(" pruned {} regrown {} synapses {} (per hop", r["pruned"].get<long>(), r["regrown"].get<long>(),
+                      r["live_synapses"].get<long>());
+  std::map<int, long> per_hop;  // JSON keys sort as text ("11" before "3")
+  for (const auto& [d, count] : r["synapses_per_distance"].items()) per_hop[std::stoi(d)] = count.get<long>();
+  for (const auto& [d, count] : per_hop) line += fmt::format(" {}:{}", d, count);
+  line += fmt::format(") long-range sources/tile <= {} memory {} cells {:.0f} samples/s",
+                      r["max_long_range_sources"].get<int>(), r["memory_cells"].get<long>(),
                       r["samples_per_s"].get<double>());
   return line;
 }
@@ -351,7 +370,9 @@ int train_run(const TrainConfig& config, const RunFiles& files) {
   Network net = trainer.network(data_files);
   // The last epoch already scored the final weights unless --target-synapses pruned them since.
   const auto& log = trainer.state().log;
-  const bool reuse_last = !log.empty() && (config.mode != Mode::Baseline || config.baseline.target_synapses <= 0);
+  const bool pruned_at_end = config.mode == Mode::Baseline &&
+                             (config.baseline.target_synapses > 0 || config.baseline.final_threshold > 0);
+  const bool reuse_last = !log.empty() && !pruned_at_end;
   if (reuse_last && log.back().contains("train_accuracy")) {
     net.provenance["train_accuracy"] = log.back()["train_accuracy"];
   } else if (!trainer.train_eval_indices().empty()) {

@@ -42,7 +42,7 @@ class Trainer {
 
   // One epoch; returns (and appends to the state's log) its record.
   nlohmann::json run_epoch();
-  // After the last epoch: --target-synapses pruning of the baseline.
+  // After the last epoch, baseline only: --final-threshold, then --target-synapses.
   void finish();
 
   // The current network as a mosaic-net file with provenance (mode, seed, the given data files,
@@ -58,6 +58,8 @@ class Trainer {
   void baseline_penalty(Parameters& gradient, double& penalty) const;
   void baseline_prune_and_clip();
   Parameters noisy_weights(long step) const;
+  // DeepR prune and regrow (stream Rewire, `counter`), added to `total`.
+  void rewire(long counter, RewireStats& total);
 
   TrainConfig config_;
   const Dataset& train_;
@@ -71,10 +73,11 @@ class Trainer {
   std::vector<std::size_t> train_eval_indices_;
 };
 
-// Provenance of a network: mode, profile or beta, seed, data files, epochs, S(theta), links
-// per distance and the whole configuration (no timings: same seed, same file).
-nlohmann::json provenance(const TrainConfig& config, const LinkMap& links, const Parameters& params,
-                          const nlohmann::json& data_files, int epochs_done);
+// Provenance of a network: mode, profile (and whether DeepR rewired) or beta, seed, data files,
+// epochs, S(theta), its connectivity by hop distance (trainer/connectivity.hpp) and the whole
+// configuration (no timings: same seed, same file).
+nlohmann::json provenance(const TrainConfig& config, const Network& net, const nlohmann::json& data_files,
+                          int epochs_done);
 
 // The network at the start of training, without data (mosaic-train --epochs 0): routing
 // memory at init, benchmarks of the mapping.

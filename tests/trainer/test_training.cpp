@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -179,4 +180,102 @@ TEST(Cli, BadInputExitsWithStatus2) {
   EXPECT_EQ(run("--no-such-option", &output), 2) << output;
   EXPECT_EQ(run("--help", &output), 0);
   EXPECT_NE(output.find("--target-synapses"), std::string::npos);
+}
+
+// --no-rewire: the initial mask is kept exactly (same links, same profile) through real
+// training, while the same run with rewiring moves links (so the comparison can fail).
+TEST(Training, NoRewireKeepsTheInitialMaskExactly) {
+  TrainConfig config = task_config(Mode::RoutingAware);
+  config.deepr.c_min = 8;  // all K = 8 synapses must stay active: rewiring is certain to move links
+  config.epochs = 3;
+  const Dataset train = Dataset::load(task().train.string(), config.model.bin_spec(), 2);
+  long moved = 0;
+  {
+    Trainer rewiring(config, train, nullptr);
+    const auto initial = rewiring.state().links.raw();
+    for (int e = 0; e < config.epochs; ++e) moved += rewiring.run_epoch()["regrown"].get<long>();
+    EXPECT_GT(moved, 0);
+    EXPECT_NE(rewiring.state().links.raw(), initial);
+  }
+  config.deepr.rewire = false;
+  Trainer fixed(config, train, nullptr);
+  const auto initial = fixed.state().links.raw();
+  const auto before = fixed.state().links.links_per_distance();
+  for (int e = 0; e < config.epochs; ++e) {
+    const auto record = fixed.run_epoch();
+    EXPECT_EQ(record["pruned"], 0);
+    EXPECT_EQ(record["regrown"], 0);
+  }
+  EXPECT_EQ(fixed.state().links.raw(), initial);
+  EXPECT_EQ(fixed.state().links.links_per_distance(), before);
+  const Network net = fixed.network({});
+  EXPECT_EQ(net.provenance["rewire"], false);
+  EXPECT_EQ(net.provenance["config"]["rewire"], false);
+  // Every synapse of the written network lies in the initial mask.
+  for (const Synapse& s : net.recurrent)
+    EXPECT_TRUE(initial[s.pre * net.arch.num_tiles() + net.arch.tile_of_neuron(s.post)]) << s.pre << "->" << s.post;
+}
+
+// The baseline's routing memory follows its penalty: a stronger lambda leaves fewer long-range
+// synapses and a smaller network to route, and --final-threshold removes only small weights.
+TEST(Training, BaselineMemoryFallsAsLambdaGrows) {
+  const fs::path weak = task().dir / "weak.json", strong = task().dir / "strong.json";
+  const std::string args = cli_task_args() + " --mode baseline --epochs 6 --seed 3 --final-threshold 0.01";
+  ASSERT_EQ(run(args + " --lambda 1e-5 --out " + weak.string()), 0);
+  ASSERT_EQ(run(args + " --lambda 0.1 --out " + strong.string()), 0);
+  const Network w = read_network(weak.string()), s = read_network(strong.string());
+  const auto far = [](const Network& net) {
+    long count = 0;
+    for (const auto& [d, synapses] : net.provenance["synapses_per_distance"].items())
+      if (std::stoi(d) >= 3) count += synapses.get<long>();
+    return count;
+  };
+  EXPECT_LT(far(s), far(w));
+  EXPECT_LT(s.provenance["routing_memory"]["cells"].get<long>(), w.provenance["routing_memory"]["cells"].get<long>());
+  EXPECT_LE(s.provenance["max_long_range_sources"].get<int>(), w.provenance["max_long_range_sources"].get<int>());
+  for (const Network* net : {&w, &s})
+    for (const Synapse& syn : net->recurrent) ASSERT_GE(std::fabs(syn.weight), 0.01f);
+  EXPECT_FLOAT_EQ(s.provenance["config"]["final_threshold"].get<float>(), 0.01f);
+}
+
+TEST(Cli, EvalThresholdReportsTheResidue) {
+  const fs::path net = task().dir / "residue.json";
+  ASSERT_EQ(run(cli_task_args() + " --mode baseline --lambda 1e-4 --epochs 2 --out " + net.string()), 0);
+  std::string all, thresholded;
+  ASSERT_EQ(run("--eval " + net.string() + " --test " + task().test.string(), &all), 0) << all;
+  ASSERT_EQ(run("--eval " + net.string() + " --test " + task().test.string() + " --threshold 0.05", &thresholded), 0)
+      << thresholded;
+  EXPECT_NE(all.find("per hop distance:"), std::string::npos) << all;
+  EXPECT_NE(all.find("long-range (hop >= 3) sources per destination tile: max"), std::string::npos) << all;
+  EXPECT_NE(thresholded.find("with |w| >= 0.05"), std::string::npos) << thresholded;
+  const auto cells = [](const std::string& text) {
+    const auto at = text.find("routing memory (homogeneous, one-turn): ");
+    return at == std::string::npos ? -1L : std::stol(text.substr(at + 41));
+  };
+  EXPECT_GT(cells(all), 0) << all;
+  EXPECT_LE(cells(thresholded), cells(all)) << thresholded;
+}
+
+TEST(Cli, NewOptionsRejectBadValues) {
+  std::string output;
+  const std::pair<const char*, const char*> bad[] = {
+      {"--epochs 0 --mode baseline --no-rewire", "--no-rewire"},
+      {"--epochs 0 --mode dense --no-rewire", "--no-rewire"},
+      {"--epochs 0 --mode baseline --final-threshold -0.1", "--final-threshold"},
+      {"--epochs 0 --mode baseline --final-threshold nan", "--final-threshold"},
+      {"--epochs 0 --final-threshold 0.01", "--final-threshold"},  // routing-aware
+      {"--epochs 0 --lr-drop-step -5", "--lr-drop-step"},
+      {"--epochs 0 --rewire-every -1", "--rewire-every"},
+      {"--epochs 0 --lr-drop-step x", "--lr-drop-step"},
+      {"--epochs 0 --threshold 0.1", "--threshold"},  // without --eval
+      {"--eval traces/default_net.json --test traces/shd_sample.h5 --threshold -1", "--threshold"},
+  };
+  for (const auto& [args, option] : bad) {
+    EXPECT_EQ(run(args, &output), 2) << args << ": " << output;
+    EXPECT_NE(output.find(option), std::string::npos) << args << ": " << output;
+  }
+  const fs::path net = task().dir / "norewire.json";
+  ASSERT_EQ(run("--epochs 0 --arch 3x3x8 --classes 2 --shd-channels 48 --c-min 5 --no-rewire --out " + net.string(), &output), 0)
+      << output;
+  EXPECT_EQ(read_network(net.string()).provenance["rewire"], false);
 }
