@@ -279,3 +279,28 @@ TEST(Cli, NewOptionsRejectBadValues) {
       << output;
   EXPECT_EQ(read_network(net.string()).provenance["rewire"], false);
 }
+
+// On real SHD-format data (the bundled sample, 5x5x32, the default profile and birth weights),
+// a stricter c_min makes DeepR move links within one epoch while the profile holds; at the
+// default c_min 20 the same epoch moves none (trainer/README.md, "DeepR that rewires").
+TEST(Training, RewiringMovesLinksOnRealDataAtAStricterCMin) {
+  TrainConfig config;
+  config.batch = 16;
+  config.epochs = 1;
+  config.train_eval_samples = 0;
+  const Dataset sample = Dataset::load("traces/shd_sample.h5", config.model.bin_spec(), config.model.num_classes);
+  long moved_at_default = 0;
+  {
+    Trainer trainer(config, sample, nullptr);
+    moved_at_default = trainer.run_epoch()["regrown"].get<long>();
+  }
+  config.deepr.c_min = 28;
+  Trainer trainer(config, sample, nullptr);
+  const auto initial = trainer.state().links.raw();
+  const auto profile = trainer.state().links.links_per_distance();
+  const auto record = trainer.run_epoch();
+  EXPECT_GT(record["pruned"].get<long>(), moved_at_default);
+  EXPECT_EQ(record["pruned"], record["regrown"]);
+  EXPECT_EQ(trainer.state().links.links_per_distance(), profile);
+  EXPECT_NE(trainer.state().links.raw(), initial);
+}
