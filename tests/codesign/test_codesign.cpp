@@ -1,10 +1,16 @@
-// tools/codesign, the co-design regression suite, in its small tier: real training, mapping and
-// SystemC runs of five networks on the bundled SHD-format sample, tabulated and guarded.
+// tools/codesign, the co-design suite on Snakemake (tools/workflow): the small tier's real
+// training, mapping and SystemC runs of five networks on the bundled SHD-format sample, killed
+// and resumed; committed records taken as done; the full tier's plan; bad tier files.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -24,17 +30,70 @@ class CodesignSuite : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("codesign_test_" + std::to_string(::getpid()));
     fs::remove_all(dir_);
+    fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
   fs::path dir_;
 };
 
-TEST_F(CodesignSuite, SmallTierHoldsEveryGuardAndResumesWithoutRedoingAnything) {
-  const std::string command = "tools/codesign --tier small --jobs 2 --out '" + dir_.string() + "'";
-  const auto [exit_code, output] = run_command(command);
-  ASSERT_EQ(exit_code, 0) << output;
+std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
-  const auto results = nlohmann::json::parse(read_text(dir_ / "results.json"));
+// Snakemake's "Job stats" table of a run or dry run: rule -> jobs.
+std::map<std::string, int> job_stats(const std::string& output) {
+  std::map<std::string, int> jobs;
+  const auto start = output.find("Job stats:");
+  if (start == std::string::npos) return jobs;
+  std::istringstream lines(output.substr(start));
+  std::string line;
+  const std::regex row(R"(^(\w+)\s+(\d+)(\s+\d+\s+\d+)?\s*$)");
+  std::smatch m;
+  while (std::getline(lines, line))
+    if (std::regex_match(line, m, row)) jobs[m[1]] = std::stoi(m[2]);
+  return jobs;
+}
+
+std::string small_tier(const fs::path& out, const std::string& more = "") {
+  return "tools/codesign --tier small --cores 2 --out " + quoted(out) + " " + more;
+}
+
+TEST_F(CodesignSuite, SmallTierKilledMidRunResumesToTheSameResultsAndCommittedRecordsCountAsDone) {
+  // An interrupted run: the engine is killed (SIGKILL, so its lock stays behind) once the first
+  // record exists; the wrapper then ends the jobs it started.
+  const fs::path killed = dir_ / "killed";
+  std::system(("(" + small_tier(killed) + " > " + quoted(dir_ / "killed.log") + " 2>&1; echo $? > " +
+               quoted(dir_ / "killed.status") + ") &")
+                  .c_str());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+  auto first_record = [&] {
+    if (!fs::exists(killed / "runs")) return false;
+    for (const auto& f : fs::directory_iterator(killed / "runs"))
+      if (f.path().extension() == ".json") return true;
+    return false;
+  };
+  while (!first_record() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(first_record()) << read_text(dir_ / "killed.log");
+  const pid_t engine = std::stoi(read_text(killed / ".codesign.engine.pid"));
+  ASSERT_EQ(::kill(engine, SIGKILL), 0);
+  while (!fs::exists(dir_ / "killed.status") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_NE(read_text(dir_ / "killed.status"), "0\n");
+  // No job of the killed run is left running.
+  EXPECT_NE(run_command("pgrep -f " + quoted(killed / "")).exit_code, 0);
+  const auto resumed = run_command(small_tier(killed));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("clearing the lock"), std::string::npos) << resumed.output;
+
+  // An uninterrupted run gives the same records and table.
+  const fs::path whole = dir_ / "whole";
+  const auto [exit_code, output] = run_command(small_tier(whole));
+  ASSERT_EQ(exit_code, 0) << output;
+  for (const auto& f : fs::directory_iterator(whole / "runs"))
+    EXPECT_EQ(read_text(f.path()), read_text(killed / "runs" / f.path().filename())) << f.path();
+  EXPECT_EQ(read_text(whole / "results.json"), read_text(killed / "results.json"));
+
+  const auto results = nlohmann::json::parse(read_text(whole / "results.json"));
   EXPECT_TRUE(results["passed"].get<bool>());
   ASSERT_EQ(results["runs"].size(), 5u);
   for (const auto& guard : results["guards"]) EXPECT_TRUE(guard["passed"].get<bool>()) << guard.dump();
@@ -43,13 +102,26 @@ TEST_F(CodesignSuite, SmallTierHoldsEveryGuardAndResumesWithoutRedoingAnything) 
   for (const auto& guard : results["guards"])
     checked_expected = checked_expected || guard["name"].get<std::string>().rfind("expected-accuracy/", 0) == 0;
   EXPECT_TRUE(checked_expected) << output;
-
   for (const auto& r : results["runs"]) {
     EXPECT_EQ(r["sim_samples"].get<long>(), 300) << r.dump();  // 60 recordings x 5 channel subsets
-    const mosaic::Network net = mosaic::read_network((dir_ / (r["name"].get<std::string>() + ".json")).string());
-    EXPECT_EQ(net.provenance["seed"].get<long>(), 42);
-    EXPECT_EQ(net.provenance["data"]["train"].get<std::string>(), "traces/shd_sample.h5");
+    const auto record = nlohmann::json::parse(read_text(whole / "runs" / (r["name"].get<std::string>() + ".json")));
+    EXPECT_EQ(record["format"], "mosaic-codesign-record");
+    EXPECT_EQ(record["seed"].get<long>(), 42);
+    EXPECT_TRUE(record["sim_equals_reference"].get<bool>());
+    EXPECT_EQ(record["config_digest"].get<std::string>().size(), 64u);
+    EXPECT_NE(record["command"].get<std::string>().find("--seed 42"), std::string::npos);
+    EXPECT_TRUE(record["needed_capacity"].is_object());
   }
+  // The trained network itself carries the data and the seed.
+  bool found_network = false;
+  for (const auto& f : fs::recursive_directory_iterator(whole / "ra-default"))
+    if (f.path().filename() == "ra-default.json") {
+      const mosaic::Network net = mosaic::read_network(f.path().string());
+      EXPECT_EQ(net.provenance["seed"].get<long>(), 42);
+      EXPECT_EQ(net.provenance["data"]["train"].get<std::string>(), "traces/shd_sample.h5");
+      found_network = true;
+    }
+  EXPECT_TRUE(found_network);
   // The baseline was pruned to at most the synapse count of the default routing-aware network
   // (on the sample, to exactly that count).
   EXPECT_EQ(results["runs"][1]["name"], "ra-default");
@@ -57,26 +129,106 @@ TEST_F(CodesignSuite, SmallTierHoldsEveryGuardAndResumesWithoutRedoingAnything) 
   EXPECT_EQ(results["runs"][3]["live_synapses"], results["runs"][1]["live_synapses"]);
   bool memory_claim_checked = false;
   for (const auto& guard : results["guards"])
-    memory_claim_checked = memory_claim_checked || guard["name"] == "baseline-needs-more-memory/ra-default";
+    memory_claim_checked = memory_claim_checked || guard["name"] == "baseline-needs-more-memory/baseline/ra-default";
   EXPECT_TRUE(memory_claim_checked);
 
-  const std::string first = read_text(dir_ / "results.json");
-  const auto again = run_command(command);
+  // Run again: nothing is trained, the table is the same.
+  const std::string first = read_text(whole / "results.json");
+  const auto again = run_command(small_tier(whole));
   EXPECT_EQ(again.exit_code, 0) << again.output;
   EXPECT_EQ(again.output.find("training"), std::string::npos) << again.output;
-  EXPECT_EQ(read_text(dir_ / "results.json"), first);
+  EXPECT_EQ(read_text(whole / "results.json"), first);
+
+  // A fresh clone: the records committed (older than every tool), no intermediates. The dry run
+  // plans no job of any run, only the report.
+  const fs::path records = dir_ / "committed";
+  fs::copy(whole / "runs", records);
+  for (const auto& f : fs::directory_iterator(records))
+    fs::last_write_time(f.path(), fs::file_time_type::clock::now() - std::chrono::hours(24 * 365 * 20));
+  const fs::path fresh = dir_ / "fresh";
+  const auto planned = run_command(small_tier(fresh, "--dry-run --records " + quoted(records)));
+  ASSERT_EQ(planned.exit_code, 0) << planned.output;
+  auto jobs = job_stats(planned.output);
+  EXPECT_EQ(jobs["report"], 1) << planned.output;
+  for (const char* step : {"train", "map", "simulate", "record"}) EXPECT_EQ(jobs.count(step), 0u) << planned.output;
+  // ... until a run's config changes: that run, and only it, is planned again.
+  std::string tier = read_text("tools/workflow/tiers/small.yaml");
+  const std::string from = "profile: \"1:1.0,3:0.3\"", to = "profile: \"1:1.0,3:0.2\"";
+  ASSERT_NE(tier.find(from), std::string::npos);
+  tier.replace(tier.find(from), from.size(), to);
+  std::ofstream(dir_ / "changed.yaml") << tier;
+  const auto replanned = run_command("tools/codesign --tier " + quoted(dir_ / "changed.yaml") + " --out " +
+                                     quoted(fresh) + " --dry-run --records " + quoted(records));
+  ASSERT_EQ(replanned.exit_code, 0) << replanned.output;
+  jobs = job_stats(replanned.output);
+  for (const char* step : {"train", "map", "simulate", "record", "report"}) EXPECT_EQ(jobs[step], 1) << step << replanned.output;
+  EXPECT_NE(replanned.output.find("ra-p3-0.3.json: made with another config"), std::string::npos) << replanned.output;
+}
+
+TEST_F(CodesignSuite, FullTierDryRunPlansEveryJobItsTierFileDescribes) {
+  // The count of runs, straight from the YAML: each entry is the product of its vary lists
+  // times its seeds (the tier's when it names none).
+  const auto counted = run_command(
+      "python3 -c \"import yaml; d = yaml.safe_load(open('tools/workflow/tiers/full.yaml')); import math; "
+      "print(sum(math.prod(len(v) for v in e.get('vary', {}).values()) * len(e.get('seeds', d['seeds'])) "
+      "for e in d['runs']))\"");
+  ASSERT_EQ(counted.exit_code, 0) << counted.output;
+  const int runs = std::stoi(counted.output);
+  EXPECT_GE(runs, 12 * 2 + 3 * 2 + 2);  // the grid over 2 seeds, 3 baseline strengths, dense
+
+  const auto planned = run_command("tools/codesign --tier full --dry-run --out " + quoted(dir_ / "out") +
+                                   " --records " + quoted(dir_ / "records"));
+  ASSERT_EQ(planned.exit_code, 0) << planned.output;
+  const auto jobs = job_stats(planned.output);
+  for (const char* step : {"train", "map", "simulate", "record"}) EXPECT_EQ(jobs.at(step), runs) << step;
+  const bool corpus_missing =
+      !fs::exists("build/corpus/shd_like_train.h5") || !fs::exists("build/corpus/shd_like_test.h5");
+  EXPECT_EQ(jobs.count("corpus"), corpus_missing ? 1u : 0u);
+  const bool figures = run_command(tool_path("mosaic-codesign-report") + " --help").output.find("--figures") !=
+                       std::string::npos;
+  EXPECT_EQ(jobs.at("total"), 4 * runs + 2 + (corpus_missing ? 1 : 0) + (figures ? 1 : 0)) << planned.output;
+  EXPECT_FALSE(fs::exists(dir_ / "records" / "dense.json"));  // a dry run writes nothing
+}
+
+TEST_F(CodesignSuite, ABadTierFileStopsBeforeAnyJobWithOneLineNamingFileAndKey) {
+  const std::string good = read_text("tools/workflow/tiers/small.yaml");
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string text = good;
+    EXPECT_NE(text.find(from), std::string::npos) << from;
+    if (text.find(from) != std::string::npos) text.replace(text.find(from), from.size(), to);
+    return text;
+  };
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"unknown-mode", with("mode: dense", "mode: sparse"), "runs[4].mode"},
+      {"bad-profile", with("\"1:0.5\"", "\"1:0.5,3\""), "runs[0].profile"},
+      {"missing-data", with("train: traces/shd_sample.h5", "train: traces/no_such_file.h5"), "data.train"},
+      {"not-yaml", with("seeds: [42]", "seeds: [42"), "line"},
+      {"unknown-key", with("seeds: [42]", "seed: [42]"), "seed"},
+  };
+  for (const auto& [name, text, key] : cases) {
+    const fs::path file = dir_ / (name + ".yaml");
+    std::ofstream(file) << text;
+    const auto result = run_command("tools/codesign --tier " + quoted(file) + " --out " + quoted(dir_ / name));
+    EXPECT_EQ(result.exit_code, 2) << name << ": " << result.output;
+    EXPECT_NE(result.output.find(file.string() + ": " + key), std::string::npos) << name << ": " << result.output;
+    EXPECT_EQ(std::count(result.output.begin(), result.output.end(), '\n'), 1) << name << ": " << result.output;
+    EXPECT_FALSE(fs::exists(dir_ / name)) << name;  // stopped before Snakemake made anything
+  }
+  const auto unknown = run_command("tools/codesign --tier huge");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("--tier"), std::string::npos) << unknown.output;
 }
 
 TEST_F(CodesignSuite, ABrokenRunFileIsBadInputNamingTheFile) {
-  fs::create_directories(dir_);
   std::ofstream(dir_ / "x.json") << "{\"format\": \"mosaic-net\"";
   auto result = run_command(tool_path("mosaic-codesign-report") + " --dir '" + dir_.string() + "' --runs x");
   EXPECT_EQ(result.exit_code, 2) << result.output;
   EXPECT_NE(result.output.find("x.json"), std::string::npos) << result.output;
-
-  result = run_command("tools/codesign --tier huge");
+  // A record that is not one: named by file and field.
+  std::ofstream(dir_ / "y.json") << "{\"format\": \"mosaic-net\"}";
+  result = run_command(tool_path("mosaic-codesign-report") + " --records '" + dir_.string() + "' --runs y");
   EXPECT_EQ(result.exit_code, 2) << result.output;
-  EXPECT_NE(result.output.find("--tier"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("y.json: format"), std::string::npos) << result.output;
 }
 
 }  // namespace
