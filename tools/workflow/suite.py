@@ -63,8 +63,25 @@ def _sources_digest(paths):
     for f in sorted(files):
         h.update(f.encode() + b"\0")
         with open(os.path.join(REPO, f), "rb") as fh:
-            h.update(hashlib.sha256(fh.read()).digest())
+            text = fh.read()
+        if f.endswith((".cpp", ".hpp", ".h")):
+            text = _code_only(text)
+        h.update(hashlib.sha256(text).digest())
     return h.hexdigest()
+
+
+_TOKENS = re.compile(rb'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|//[^\n]*|/\*.*?\*/|\s+', re.S)
+
+
+def _code_only(text):
+    """C++ source without its comments and with whitespace collapsed: a comment or layout change
+    (a citation, a reflowed paragraph) does not make the tools' results new, a code change does."""
+    def keep(m):
+        t = m.group(0)
+        if t.startswith((b"//", b"/*")) or t.isspace():
+            return b" "
+        return t
+    return re.sub(rb" +", b" ", _TOKENS.sub(keep, text)).strip()
 
 
 def _file_digest(path):
