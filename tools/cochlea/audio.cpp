@@ -2,6 +2,7 @@
 
 #include <sndfile.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -16,19 +17,27 @@ MonoAudio read_audio(const std::string& path) {
   std::unique_ptr<SNDFILE, int (*)(SNDFILE*)> file(raw, sf_close);
   if (info.frames <= 0 || info.channels <= 0 || info.samplerate <= 0)
     throw InputError(path, "audio", "file holds no audio frames");
+  // A header can claim any rate; past these bounds it is damaged, and the resampler's kernel
+  // (its length grows with the rate) would not fit in memory.
+  constexpr int kMinRateHz = 1000, kMaxRateHz = 768000;
+  if (info.samplerate < kMinRateHz || info.samplerate > kMaxRateHz)
+    throw InputError(path, "audio", "sample rate " + std::to_string(info.samplerate) + " Hz outside " +
+                                        std::to_string(kMinRateHz) + ".." + std::to_string(kMaxRateHz));
 
-  std::vector<float> interleaved(static_cast<size_t>(info.frames) * info.channels);
-  const sf_count_t frames_read = sf_readf_float(file.get(), interleaved.data(), info.frames);
-  if (frames_read <= 0) throw InputError(path, "audio", "cannot decode audio frames (corrupt file?)");
-
+  // Read in blocks until the data ends: the frame count of the header is not trusted (a damaged
+  // FLAC header claims up to 2^36 frames), so memory follows what the file really holds.
+  const sf_count_t block_frames = std::max<sf_count_t>(1, (sf_count_t{1} << 20) / info.channels);
+  std::vector<float> block(static_cast<size_t>(block_frames) * info.channels);
   MonoAudio audio;
   audio.sample_rate_hz = info.samplerate;
-  audio.samples.resize(static_cast<size_t>(frames_read));
-  for (sf_count_t frame = 0; frame < frames_read; ++frame) {
-    float sum = 0.0f;
-    for (int channel = 0; channel < info.channels; ++channel) sum += interleaved[frame * info.channels + channel];
-    audio.samples[frame] = sum / info.channels;
+  for (sf_count_t got; (got = sf_readf_float(file.get(), block.data(), block_frames)) > 0;) {
+    for (sf_count_t frame = 0; frame < got; ++frame) {
+      float sum = 0.0f;
+      for (int channel = 0; channel < info.channels; ++channel) sum += block[frame * info.channels + channel];
+      audio.samples.push_back(sum / info.channels);
+    }
   }
+  if (audio.samples.empty()) throw InputError(path, "audio", "cannot decode audio frames (corrupt file?)");
   for (float value : audio.samples)
     if (!std::isfinite(value)) throw InputError(path, "audio", "non-finite sample values");
   return audio;
