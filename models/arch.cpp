@@ -41,9 +41,21 @@ Side canonical_r1_side(Side physical) {
   return physical;
 }
 
+namespace {
+// Neuron ids are ints and every tool keeps per-neuron state, so a chip holds at most 2^24
+// neurons (64 MB per float of state; far beyond any Mosaic array). Past it, R x C x K would
+// overflow int in num_neurons() for the largest R, C, K a file may give.
+constexpr long kMaxNeurons = 1L << 24;
+}  // namespace
+
 Arch::Arch(int rows, int cols, int neurons_per_tile) : rows_(rows), cols_(cols), k_(neurons_per_tile) {
   if (rows < 1 || cols < 1 || neurons_per_tile < 1) {
     throw std::invalid_argument("arch: rows, cols and neurons per tile must be positive");
+  }
+  const long neurons = static_cast<long>(rows) * cols * neurons_per_tile;
+  if (neurons > kMaxNeurons) {
+    throw std::invalid_argument("arch: " + name() + " has " + std::to_string(neurons) + " neurons, more than " +
+                                std::to_string(kMaxNeurons));
   }
 }
 
@@ -172,8 +184,15 @@ nlohmann::json arch_to_json(const Arch& arch) {
 
 Arch arch_from_json(const nlohmann::json& j, const std::string& file, const std::string& field) {
   const JsonFields f(j, file, field);
-  Arch arch(static_cast<int>(f.integer("rows", 1, 1024)), static_cast<int>(f.integer("cols", 1, 1024)),
-            static_cast<int>(f.integer("neurons_per_tile", 1, 65536)));
+  const auto rows = static_cast<int>(f.integer("rows", 1, 1024));
+  const auto cols = static_cast<int>(f.integer("cols", 1, 1024));
+  const auto k = static_cast<int>(f.integer("neurons_per_tile", 1, 65536));
+  Arch arch;
+  try {
+    arch = Arch(rows, cols, k);
+  } catch (const std::invalid_argument& e) {
+    f.fail("neurons_per_tile", e.what());
+  }
   if (f.has("capacity")) {
     const JsonFields cap = f.object("capacity");
     if (cap.has("nt")) arch.capacity.nt = ports_from_json(cap, "nt");

@@ -74,6 +74,22 @@ TEST(Arch, ParseRejectsBadSpecs) {
   EXPECT_THROW(Arch::parse("5x5"), std::invalid_argument);
   EXPECT_THROW(Arch::parse("0x5x32"), std::invalid_argument);
   EXPECT_THROW(Arch::parse("axbxc"), std::invalid_argument);
+  EXPECT_THROW(Arch::parse("1024x1024x65536"), std::invalid_argument);  // 2^36 neurons overflow int
+}
+
+// Found by the arch fuzz target: 1024 x 1024 x 65536 passed every field's range and then
+// overflowed int in num_neurons(). The largest chip a file may give is 2^24 neurons.
+TEST(Arch, MoreNeuronsThanTheLimitIsBadInputNamingTheField) {
+  EXPECT_EQ(arch_from_json(arch_to_json(Arch(1024, 16, 1024)), "chip.json").num_neurons(), 1 << 24);
+  nlohmann::json j = arch_to_json(Arch(1024, 16, 1024));
+  j["cols"] = 17;
+  try {
+    arch_from_json(j, "chip.json");
+    FAIL() << "an Arch of more than 2^24 neurons accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "chip.json");
+    EXPECT_EQ(e.field(), "arch.neurons_per_tile");
+  }
 }
 
 TEST(Arch, R1CapacityRotatesForEastWestRouters) {
