@@ -8,7 +8,7 @@ std::string port_name(int port) {
   return std::string(port < kSides ? "in_" : "out_") + side_letter(static_cast<Side>(port % kSides));
 }
 
-PortCounts::PortCounts(const Arch& arch) : arch_(arch), counts_(arch.grid_rows() * arch.grid_cols(), PortVector{}) {}
+PortCounts::PortCounts(const Arch& arch) : arch_(arch), counts_(arch.num_cells(), PortVector{}) {}
 
 void PortCounts::add_tree(const SourceTree& tree, int delta) {
   for (const Hop& hop : tree.hops) {

@@ -25,7 +25,7 @@ class PortCounts {
   long router_lines() const;
 
  private:
-  int index(GridPos p) const { return p.x * arch_.grid_cols() + p.y; }
+  int index(GridPos p) const { return arch_.cell_index(p); }
   Arch arch_;
   std::vector<PortVector> counts_;
 };

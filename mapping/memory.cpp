@@ -75,9 +75,9 @@ PortVector elementwise_max(PortVector a, const PortVector& b) {
 
 MemoryBudget::MemoryBudget(const PortCounts& reference)
     : arch_(reference.arch()), reference_needed_(needed_capacities(reference)), worst_(),
-      instance_cells_(arch_.grid_rows() * arch_.grid_cols()) {
+      instance_cells_(arch_.num_cells()) {
   for (int x = 0; x < arch_.grid_rows(); ++x)
-    for (int y = 0; y < arch_.grid_cols(); ++y) instance_cells_[x * arch_.grid_cols() + y] = cells_at(reference, {x, y});
+    for (int y = 0; y < arch_.grid_cols(); ++y) instance_cells_[arch_.cell_index({x, y})] = cells_at(reference, {x, y});
 }
 
 long MemoryBudget::cells_at(const PortCounts& counts, GridPos p) const {
@@ -95,7 +95,7 @@ bool MemoryBudget::allows(const std::vector<GridPos>& positions, const std::vect
     const GridPos p = positions[i];
     const CellType type = arch_.cell_type(p);
     const PortVector canonical = canonical_ports(arch_, p, ports[i]);
-    if (cells_of(type, canonical, arch_.neurons_per_tile()) > instance_cells_[p.x * arch_.grid_cols() + p.y]) return false;
+    if (cells_of(type, canonical, arch_.neurons_per_tile()) > instance_cells_[arch_.cell_index(p)]) return false;
     PortVector& type_worst = worst.of(type);
     type_worst = elementwise_max(type_worst, canonical);
     if (!type_within(type, type_worst)) return false;

@@ -67,10 +67,10 @@ void append_walk(const std::vector<GridPos>& cells, Side first_driver, std::vect
 // Unique hops of one source: a segment used by several paths keeps the driver of the first.
 class HopSet {
  public:
-  explicit HopSet(const Arch& arch) : cols_(arch.grid_cols()), seen_(arch.grid_rows() * cols_ * kSides, false) {}
+  explicit HopSet(const Arch& arch) : arch_(arch), seen_(arch.num_cells() * kSides, false) {}
   void merge(const std::vector<Hop>& path, std::vector<Hop>& into) {
     for (const Hop& hop : path) {
-      const size_t key = (hop.from.x * cols_ + hop.from.y) * kSides + static_cast<int>(hop.out);
+      const size_t key = arch_.cell_index(hop.from) * kSides + static_cast<int>(hop.out);
       if (seen_[key]) continue;
       seen_[key] = true;
       touched_.push_back(key);
@@ -83,7 +83,7 @@ class HopSet {
   }
 
  private:
-  int cols_;
+  const Arch& arch_;
   std::vector<bool> seen_;
   std::vector<size_t> touched_;
 };
@@ -138,13 +138,13 @@ Routes route_one_turn(const Arch& arch, const std::vector<SpikeDemand>& demands)
 
 namespace {
 
-// The full grid as a directed Boost graph: one vertex per cell (index x * cols + y), one
+// The full grid as a directed Boost graph: one vertex per cell (Arch::cell_index), one
 // edge per (cell, side) with a neighbour. Edge costs are kept per source and per load.
 class SteinerRouter {
  public:
   SteinerRouter(const Arch& arch, MemoryBudget budget)
-      : arch_(arch), budget_(std::move(budget)), loads_(arch), graph_(arch.grid_rows() * arch.grid_cols()),
-        cost_(arch.grid_rows() * arch.grid_cols() * kSides, kBlocked), distance_(num_vertices(graph_)),
+      : arch_(arch), budget_(std::move(budget)), loads_(arch), graph_(arch.num_cells()),
+        cost_(arch.num_cells() * kSides, kBlocked), distance_(num_vertices(graph_)),
         predecessor_(num_vertices(graph_)), driver_(num_vertices(graph_), -1),
         is_dest_(num_vertices(graph_), false) {
     for (int x = 0; x < arch.grid_rows(); ++x) {
@@ -239,7 +239,7 @@ class SteinerRouter {
   static constexpr double kOverBudget = 1000.0;   // a detour is better than more memory
   static constexpr double kLoadTieBreak = 1e-4;   // among equal paths, prefer emptier ports
 
-  Vertex vertex(GridPos p) const { return p.x * arch_.grid_cols() + p.y; }
+  Vertex vertex(GridPos p) const { return arch_.cell_index(p); }
   GridPos position(Vertex v) const { return {static_cast<int>(v) / arch_.grid_cols(), static_cast<int>(v) % arch_.grid_cols()}; }
   int edge_id(GridPos from, Side side) const { return static_cast<int>(vertex(from)) * kSides + static_cast<int>(side); }
 
@@ -346,7 +346,7 @@ Routes route(const Arch& arch, const std::vector<SpikeDemand>& demands, RoutingA
 std::vector<int> routers_per_destination(const Arch& arch, const SourceTree& tree) {
   // Hops come parents first: the routers before a line = those before its driver line,
   // plus one when the line leaves a router. Lines are keyed by (cell, input side).
-  const auto key = [&](GridPos p, Side in_side) { return (p.x * arch.grid_cols() + p.y) * kSides + static_cast<int>(in_side); };
+  const auto key = [&](GridPos p, Side in_side) { return arch.cell_index(p) * kSides + static_cast<int>(in_side); };
   std::unordered_map<int, int> routers_before;
   std::vector<int> per_tile(arch.num_tiles(), -1);
   for (const Hop& hop : tree.hops) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <limits>
 #include <set>
 
 #include "models/atomic_file.hpp"
@@ -63,7 +64,7 @@ RoutingTables build_tables(const Network& net, const Routes& routes, const std::
   tables.arch = arch.name();
   tables.network_digest = digest;
   tables.routing = routing_name(routes.algorithm);
-  std::vector<RouterTable> by_cell(arch.grid_rows() * arch.grid_cols());
+  std::vector<RouterTable> by_cell(arch.num_cells());
   tables.tiles.resize(arch.num_tiles());
   for (int tile = 0; tile < arch.num_tiles(); ++tile) tables.tiles[tile].tile = tile;
   const auto targets = remote_targets(net);
@@ -74,7 +75,7 @@ RoutingTables build_tables(const Network& net, const Routes& routes, const std::
       const Side in_side = opposite(hop.out);
       if (arch.cell_type(hop.from) != CellType::NeuronTile) {
         // The driving line of this source is among the last lines added to that router.
-        auto& lines = by_cell[hop.from.x * arch.grid_cols() + hop.from.y].lines;
+        auto& lines = by_cell[arch.cell_index(hop.from)].lines;
         auto driver = std::find_if(lines.rbegin(), lines.rend(), [&](const RouterLine& l) {
           return l.source == tree.source && l.in_side == hop.driver;
         });
@@ -82,7 +83,7 @@ RoutingTables build_tables(const Network& net, const Routes& routes, const std::
       }
       const int tile = arch.tile_at(to);
       if (tile < 0) {
-        RouterTable& router = by_cell[to.x * arch.grid_cols() + to.y];
+        RouterTable& router = by_cell[arch.cell_index(to)];
         router.pos = to;
         router.type = arch.cell_type(to);
         router.lines.push_back({tree.source, in_side, {}});
@@ -125,83 +126,177 @@ nlohmann::json tables_to_json(const RoutingTables& tables) {
           {"tiles", tiles}};
 }
 
-RoutingTables tables_from_json(const nlohmann::json& j, const std::string& file, const Network& net) {
-  const Arch& arch = net.arch;
+namespace {
+
+// JSON -> tables, types only: what the values mean is validate_tables' business.
+RoutingTables parse_tables(const nlohmann::json& j, const std::string& file) {
+  constexpr long kAny = std::numeric_limits<int>::max();
   const JsonFields f(j, file, "");
   if (f.string("format") != kRoutesFormat) f.fail("format", std::string("must be \"") + kRoutesFormat + "\"");
   RoutingTables tables;
   tables.version = static_cast<int>(f.integer("version", 1, 1000));
-  if (tables.version != kRoutesFormatVersion)
-    f.fail("version", "version " + std::to_string(tables.version) + " is not supported (this tool reads version " +
-                          std::to_string(kRoutesFormatVersion) + ")");
   tables.arch = f.string("arch");
-  if (tables.arch != arch.name())
-    f.fail("arch", "the tables are for a " + tables.arch + " chip, the network is " + arch.name());
   tables.network_digest = f.string("network_digest");
-  if (tables.network_digest != network_digest(net))
-    f.fail("network_digest", "stale tables: made for network " + tables.network_digest + ", this network is " +
-                                 network_digest(net) + " (run mosaic-map on it again)");
   tables.routing = f.string("routing");
-  if (tables.routing != "one-turn" && tables.routing != "tree") f.fail("routing", "must be \"one-turn\" or \"tree\"");
-
-  const auto source_of = [&](const JsonFields& line) {
-    return static_cast<int>(line.integer("source", 0, arch.num_neurons() - 1));
-  };
   const auto& routers = f.array("routers");
-  std::set<GridPos> seen_routers;
   for (size_t r = 0; r < routers.size(); ++r) {
     const JsonFields router(routers[r], file, f.path_of("routers") + "[" + std::to_string(r) + "]");
     RouterTable table;
-    table.pos = {static_cast<int>(router.integer("x", 0, arch.grid_rows() - 1)),
-                 static_cast<int>(router.integer("y", 0, arch.grid_cols() - 1))};
-    table.type = arch.cell_type(table.pos);
-    if (table.type == CellType::NeuronTile) router.fail("x", "(x, y) is a neuron tile, not a router");
-    if (router.string("type") != cell_type_name(table.type))
-      router.fail("type", "the router at (" + std::to_string(table.pos.x) + ", " + std::to_string(table.pos.y) +
-                              ") is an " + cell_type_name(table.type));
-    if (!seen_routers.insert(table.pos).second) router.fail("x", "a second table for the same router");
+    table.pos = {static_cast<int>(router.integer("x", -kAny, kAny)), static_cast<int>(router.integer("y", -kAny, kAny))};
+    const std::string type = router.string("type");
+    if (type == "R0" || type == "R1")
+      table.type = type == "R0" ? CellType::R0 : CellType::R1;
+    else
+      router.fail("type", "must be \"R0\" or \"R1\"");
     const auto& lines = router.array("lines");
     for (size_t i = 0; i < lines.size(); ++i) {
       const JsonFields line(lines[i], file, router.path_of("lines") + "[" + std::to_string(i) + "]");
-      RouterLine parsed{source_of(line), read_side(line, "in"), {}};
-      if (!arch.in_grid(step(table.pos, parsed.in_side))) line.fail("in", "no cell on that side (grid border)");
-      for (char letter : line.string("out")) {
-        const Side out = side_from_letter(letter, line, "out");
-        if (!arch.in_grid(step(table.pos, out))) line.fail("out", "routes off the grid (no cell on that side)");
-        parsed.out_sides.push_back(out);
-      }
+      RouterLine parsed{static_cast<int>(line.integer("source", -kAny, kAny)), read_side(line, "in"), {}};
+      for (char letter : line.string("out")) parsed.out_sides.push_back(side_from_letter(letter, line, "out"));
       table.lines.push_back(std::move(parsed));
     }
-    sort_lines(table.lines);
     tables.routers.push_back(std::move(table));
   }
-  std::sort(tables.routers.begin(), tables.routers.end(),
-            [](const RouterTable& a, const RouterTable& b) { return a.pos < b.pos; });
-
   const auto& tiles = f.array("tiles");
-  if (static_cast<int>(tiles.size()) != arch.num_tiles())
-    f.fail("tiles", "must list all " + std::to_string(arch.num_tiles()) + " tiles, by id");
   for (size_t t = 0; t < tiles.size(); ++t) {
     const JsonFields tile(tiles[t], file, f.path_of("tiles") + "[" + std::to_string(t) + "]");
     TileTable table;
-    table.tile = static_cast<int>(tile.integer("tile", t, t));
+    table.tile = static_cast<int>(tile.integer("tile", -kAny, kAny));
     const auto& lines = tile.array("lines");
     for (size_t i = 0; i < lines.size(); ++i) {
       const JsonFields line(lines[i], file, tile.path_of("lines") + "[" + std::to_string(i) + "]");
-      TileLine parsed{source_of(line), read_side(line, "in"), {}};
-      const auto& targets = line.array("targets");
-      for (const auto& target : targets) {
-        const int first = arch.first_neuron(table.tile);
-        if (!target.is_number_integer() || target.get<long>() < first || target.get<long>() >= first + arch.neurons_per_tile())
-          line.fail("targets", "every target must be a neuron of tile " + std::to_string(table.tile));
+      TileLine parsed{static_cast<int>(line.integer("source", -kAny, kAny)), read_side(line, "in"), {}};
+      for (const auto& target : line.array("targets")) {
+        if (!target.is_number_integer() || target.get<long>() < -kAny || target.get<long>() > kAny)
+          line.fail("targets", "every target must be a neuron id");
         parsed.targets.push_back(target.get<int>());
       }
       table.lines.push_back(std::move(parsed));
     }
-    sort_lines(table.lines);
     tables.tiles.push_back(std::move(table));
   }
   return tables;
+}
+
+std::string index_path(const std::string& array, size_t i) { return array + "[" + std::to_string(i) + "]"; }
+
+// Every input line of the tables, for "does this output side lead to a line?".
+class LineSet {
+ public:
+  LineSet(const Arch& arch, const RoutingTables& tables) : arch_(arch) {
+    for (const RouterTable& router : tables.routers)
+      for (const RouterLine& line : router.lines) keys_.push_back(key(router.pos, line.in_side, line.source));
+    for (const TileTable& tile : tables.tiles)
+      for (const TileLine& line : tile.lines) keys_.push_back(key(arch.tile_pos(tile.tile), line.in_side, line.source));
+    std::sort(keys_.begin(), keys_.end());
+  }
+  bool has(GridPos pos, Side in_side, int source) const {
+    return std::binary_search(keys_.begin(), keys_.end(), key(pos, in_side, source));
+  }
+  // True when two lines share a cell, an input side and a source.
+  bool has_repeats() const { return std::adjacent_find(keys_.begin(), keys_.end()) != keys_.end(); }
+
+ private:
+  long key(GridPos pos, Side in_side, int source) const {
+    return (static_cast<long>(arch_.cell_index(pos)) * kSides + static_cast<int>(in_side)) * arch_.num_neurons() + source;
+  }
+  const Arch& arch_;
+  std::vector<long> keys_;
+};
+
+void validate_header(const Network& net, const RoutingTables& tables, const std::string& file) {
+  const auto fail = [&](const std::string& field, const std::string& problem) { throw InputError(file, field, problem); };
+  if (tables.version != kRoutesFormatVersion)
+    fail("version", "version " + std::to_string(tables.version) + " is not supported (this tool reads version " +
+                        std::to_string(kRoutesFormatVersion) + ")");
+  if (tables.arch != net.arch.name())
+    fail("arch", "the tables are for a " + tables.arch + " chip, the network is " + net.arch.name());
+  const std::string digest = network_digest(net);
+  if (tables.network_digest != digest)
+    fail("network_digest", "stale tables: made for network " + tables.network_digest + ", this network is " + digest +
+                               " (run mosaic-map on it again)");
+  if (tables.routing != "one-turn" && tables.routing != "tree") fail("routing", "must be \"one-turn\" or \"tree\"");
+}
+
+// Positions, types, sources and sides of every router line; every output side must lead to
+// an input line of the same source (a router line or a tile line) on the neighbour.
+void validate_routers(const Arch& arch, const RoutingTables& tables, const LineSet& lines, const std::string& file) {
+  std::set<GridPos> seen;
+  for (size_t r = 0; r < tables.routers.size(); ++r) {
+    const RouterTable& router = tables.routers[r];
+    const std::string path = index_path("routers", r);
+    const auto fail = [&](const std::string& field, const std::string& problem) {
+      throw InputError(file, path + "." + field, problem);
+    };
+    const GridPos p = router.pos;
+    const std::string where = "(" + std::to_string(p.x) + ", " + std::to_string(p.y) + ")";
+    if (!arch.in_grid(p)) fail("x", where + " is outside the " + arch.name() + " grid");
+    if (arch.cell_type(p) == CellType::NeuronTile) fail("x", where + " is a neuron tile, not a router");
+    if (router.type != arch.cell_type(p)) fail("type", "the router at " + where + " is an " + cell_type_name(arch.cell_type(p)));
+    if (!seen.insert(p).second) fail("x", "a second table for the router at " + where);
+    for (size_t i = 0; i < router.lines.size(); ++i) {
+      const RouterLine& line = router.lines[i];
+      const std::string line_path = index_path("lines", i) + ".";
+      if (line.source < 0 || line.source >= arch.num_neurons())
+        fail(line_path + "source", "neuron " + std::to_string(line.source) + " does not exist on " + arch.name());
+      if (!arch.in_grid(step(p, line.in_side))) fail(line_path + "in", "no cell on that side (grid border)");
+      for (size_t o = 0; o < line.out_sides.size(); ++o) {
+        const Side out = line.out_sides[o];
+        const std::string side = std::string(1, side_letter(out));
+        if (std::find(line.out_sides.begin(), line.out_sides.begin() + o, out) != line.out_sides.begin() + o)
+          fail(line_path + "out", "side " + side + " is given twice");
+        if (!arch.in_grid(step(p, out))) fail(line_path + "out", "side " + side + " routes off the grid");
+        if (!lines.has(step(p, out), opposite(out), line.source))
+          fail(line_path + "out", "side " + side + " leads nowhere: the neighbour has no input line for source " +
+                                      std::to_string(line.source));
+      }
+    }
+  }
+}
+
+void validate_tiles(const Arch& arch, const RoutingTables& tables, const std::string& file) {
+  if (static_cast<int>(tables.tiles.size()) != arch.num_tiles())
+    throw InputError(file, "tiles", "must list all " + std::to_string(arch.num_tiles()) + " tiles, by id");
+  for (size_t t = 0; t < tables.tiles.size(); ++t) {
+    const TileTable& tile = tables.tiles[t];
+    const std::string path = index_path("tiles", t);
+    const auto fail = [&](const std::string& field, const std::string& problem) {
+      throw InputError(file, path + "." + field, problem);
+    };
+    if (tile.tile != static_cast<int>(t)) fail("tile", "is " + std::to_string(tile.tile) + ", tiles are listed by id: must be " + std::to_string(t));
+    for (size_t i = 0; i < tile.lines.size(); ++i) {
+      const TileLine& line = tile.lines[i];
+      const std::string line_path = index_path("lines", i) + ".";
+      if (line.source < 0 || line.source >= arch.num_neurons())
+        fail(line_path + "source", "neuron " + std::to_string(line.source) + " does not exist on " + arch.name());
+      const int first = arch.first_neuron(tile.tile);
+      for (int target : line.targets)
+        if (target < first || target >= first + arch.neurons_per_tile())
+          fail(line_path + "targets", "every target must be a neuron of tile " + std::to_string(tile.tile));
+    }
+  }
+}
+
+}  // namespace
+
+RoutingTables validate_tables(const Network& net, RoutingTables tables, const std::string& file) {
+  validate_header(net, tables, file);
+  validate_tiles(net.arch, tables, file);  // first: LineSet places tile lines by tile id
+  const LineSet lines(net.arch, tables);
+  validate_routers(net.arch, tables, lines, file);
+  if (lines.has_repeats()) throw InputError(file, "lines", "two lines with the same cell, input side and source");
+  for (RouterTable& router : tables.routers) sort_lines(router.lines);
+  std::sort(tables.routers.begin(), tables.routers.end(),
+            [](const RouterTable& a, const RouterTable& b) { return a.pos < b.pos; });
+  for (TileTable& tile : tables.tiles) sort_lines(tile.lines);
+  const std::vector<std::string> problems = table_problems(net, tables);
+  if (!problems.empty())
+    throw InputError(file, "routers", problems.front() + " (" + std::to_string(problems.size()) + " sources wrong)");
+  return tables;
+}
+
+RoutingTables tables_from_json(const nlohmann::json& j, const std::string& file, const Network& net) {
+  return validate_tables(net, parse_tables(j, file), file);
 }
 
 void write_tables(const std::string& path, const RoutingTables& tables) {
@@ -213,9 +308,9 @@ RoutingTables read_tables(const std::string& path, const Network& net) {
 }
 
 TableIndex::TableIndex(const Arch& arch, const RoutingTables& tables)
-    : arch_(arch), tables_(tables), router_at_(arch.grid_rows() * arch.grid_cols(), -1) {
+    : arch_(arch), tables_(tables), router_at_(arch.num_cells(), -1) {
   for (size_t i = 0; i < tables.routers.size(); ++i)
-    router_at_[tables.routers[i].pos.x * arch.grid_cols() + tables.routers[i].pos.y] = static_cast<int>(i);
+    router_at_[arch.cell_index(tables.routers[i].pos)] = static_cast<int>(i);
 }
 
 namespace {
@@ -230,7 +325,7 @@ const Line* find_line(const std::vector<Line>& lines, Side in_side, int source) 
 
 const RouterLine* TableIndex::router_line(GridPos pos, Side in_side, int source) const {
   if (!arch_.in_grid(pos)) return nullptr;
-  const int index = router_at_[pos.x * arch_.grid_cols() + pos.y];
+  const int index = router_at_[arch_.cell_index(pos)];
   return index < 0 ? nullptr : find_line(tables_.routers[index].lines, in_side, source);
 }
 

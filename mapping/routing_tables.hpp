@@ -59,9 +59,15 @@ RoutingTables build_tables(const Network& net, const Routes& routes);
 RoutingTables build_tables(const Network& net, const Routes& routes, const std::string& digest);
 
 nlohmann::json tables_to_json(const RoutingTables& tables);
-// Parses and checks the tables against the network they are meant for: format, version,
-// arch, network digest (stale tables are refused), router positions and types, sides,
-// sources and targets in range. Every problem is an InputError naming `file` and the field.
+// The one check of routing tables from a file (mosaic-map --check, mosaic-sim --routes): the
+// tables must belong to `net` (version, arch, network digest: stale tables are refused), name
+// routers where the chip has them with their types, sources and targets that exist, sides with
+// a neighbour, each output side once and leading to an input line of the same source, one line
+// per (cell, input side, source), and deliver every spike exactly where its synapses need it
+// (table_problems). Every problem is an InputError naming `file` and the field. Returns the
+// tables with their lines sorted, as TableIndex needs them.
+RoutingTables validate_tables(const Network& net, RoutingTables tables, const std::string& file);
+// Parses (JSON types only) and validates: `file` names the tables in error messages.
 RoutingTables tables_from_json(const nlohmann::json& j, const std::string& file, const Network& net);
 void write_tables(const std::string& path, const RoutingTables& tables);  // atomic
 RoutingTables read_tables(const std::string& path, const Network& net);
@@ -93,7 +99,7 @@ class TableIndex {
   std::vector<int> router_at_;  // table index per grid cell, -1 where none
 };
 
-// What is wrong with tables that passed tables_from_json, when every source's spikes are
+// What is wrong with tables whose lines are sorted (as built or validated), when every source's spikes are
 // followed through them: a source must reach exactly the tiles holding targets of its
 // synapses, each once, with exactly those targets. Empty when the tables are consistent.
 std::vector<std::string> table_problems(const Network& net, const RoutingTables& tables);

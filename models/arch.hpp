@@ -75,6 +75,9 @@ class Arch {
   int num_neurons() const { return rows_ * cols_ * k_; }
   int grid_rows() const { return 2 * rows_ + 1; }
   int grid_cols() const { return 2 * cols_ + 1; }
+  // Cells of the full grid, and the row-major index of one: for arrays with one entry per cell.
+  int num_cells() const { return grid_rows() * grid_cols(); }
+  int cell_index(GridPos p) const { return p.x * grid_cols() + p.y; }
 
   int tile_of_neuron(int neuron) const { return neuron / k_; }
   int first_neuron(int tile) const { return tile * k_; }

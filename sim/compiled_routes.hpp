@@ -1,6 +1,6 @@
 #pragma once
-// The routing tables turned into what the blocks look up per event, after checking that
-// they belong to the network and deliver every synapse (bad tables are refused as InputError).
+// The routing tables turned into what the blocks look up per event. The tables must be valid
+// (mapping::validate_tables, which mapping::read_tables runs, or mapping::build_tables).
 #include <array>
 #include <cstdint>
 #include <string>
@@ -49,10 +49,7 @@ inline int effective_tick_cycles(const SimConfig& config, const CompiledRoutes& 
   return config.tick_cycles > 0 ? config.tick_cycles : routes.worst_path_latency(config.router_cycles, config.tile_cycles);
 }
 
-// `file` names the tables in error messages. Refuses tables made for another arch or network,
-// lines at positions that are no router, lines that leave the grid, and tables whose lines do
-// not bring every source to exactly the targets of its synapses (mapping::table_problems), such
-// as a line routed into a tile that has no input line for it.
-CompiledRoutes compile_routes(const Network& net, const mapping::RoutingTables& tables, const std::string& file);
+// Translation only: validated tables of `net` -> lookup arrays.
+CompiledRoutes compile_routes(const Network& net, const mapping::RoutingTables& tables);
 
 }  // namespace mosaic::sim

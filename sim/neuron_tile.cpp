@@ -75,7 +75,7 @@ void NeuronTile::begin_tick(int step, const std::vector<int>& bin_channels) {
 void NeuronTile::accept(Side side, const SpikeEvent& event, Cycle now) {
   const int source = event.key - context_.net.input.n_inp;
   const int targets = lines_.has_lines() ? lines_.line_targets[static_cast<int>(side)][source] : -1;
-  if (targets < 0) return;  // compile_routes refuses tables that route here without a line
+  if (targets < 0) return;  // mapping::validate_tables refuses tables that route here without a line
   enqueue({event, now + context_.config.tile_cycles, static_cast<int>(side), targets}, now);
 }
 

@@ -226,7 +226,7 @@ LoadedRun load_run(const RunOptions& o) {
     tables = mapping::read_tables(o.routes_path, run.trained);
     run.routes_source = o.routes_path;
   }
-  run.routes = compile_routes(run.trained, tables, run.routes_source);
+  run.routes = compile_routes(run.trained, tables);
 
   run.simulated = o.quantize_levels >= 2 ? quantize_weights(run.trained, o.quantize_levels) : run.trained;
   run.reference = run.simulated;

@@ -68,6 +68,20 @@ TEST_F(MosaicMapCli, OptimizedPlacementWritesThePlacedNetworkItsTablesBelongTo) 
   EXPECT_EQ(run("--net " + path("placed.json") + " --check " + path("routes.json")), 0);
 }
 
+TEST_F(MosaicMapCli, CheckRefusesALineWithAnExtraOutputSide) {
+  ASSERT_EQ(run("--net " + path("net.json") + " --routing tree --out " + path("routes.json")), 0);
+  nlohmann::json tables = read_json_file(path("routes.json"));
+  auto& line = tables["routers"][2]["lines"][0];
+  line["out"] = line["out"].get<std::string>() + line["in"].get<std::string>();  // back where it came from
+  write_text("extra.json", tables.dump());
+  const auto r = test_support::run_command(test_support::tool_path("mosaic-map") + " --net " + path("net.json") +
+                                           " --check " + path("extra.json"));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("mosaic-map: error: " + path("extra.json") + ": routers[2].lines[0].out: side"),
+            std::string::npos)
+      << r.output;
+}
+
 TEST_F(MosaicMapCli, BadInputExitsWithStatusTwo) {
   const std::string net = " --net " + path("net.json");
   EXPECT_EQ(run("--net " + path("missing.json")), 2);

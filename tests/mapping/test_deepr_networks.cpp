@@ -46,6 +46,17 @@ TEST(Tables, StaleOrForeignTablesAreRefused) {
   Network changed = net;
   changed.recurrent.front().weight += 1.0f;
   EXPECT_THROW(tables_from_json(tables, "routes.json", changed), InputError);
+  // The stale-table check is the digest comparison itself: with the digest rewritten to the
+  // changed network's the tables pass it (and then fail delivery, the weights aside: none here).
+  try {
+    tables_from_json(tables, "routes.json", changed);
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.field(), "network_digest");
+    EXPECT_NE(std::string(e.what()).find(network_digest(changed)), std::string::npos) << e.what();
+  }
+  nlohmann::json restamped = tables;
+  restamped["network_digest"] = network_digest(changed);
+  EXPECT_NO_THROW(tables_from_json(restamped, "routes.json", changed));
   nlohmann::json bad = tables;
   bad["routers"][0]["lines"][0]["out"] = "X";
   EXPECT_THROW(tables_from_json(bad, "routes.json", net), InputError);
@@ -59,6 +70,57 @@ TEST(Tables, StaleOrForeignTablesAreRefused) {
   RoutingTables dropped = tables_from_json(tables, "routes.json", net);
   dropped.routers.front().lines.erase(dropped.routers.front().lines.begin());
   EXPECT_FALSE(table_problems(net, dropped).empty());
+}
+
+// The field of the InputError tables_from_json throws for `tables`, or "" when they pass.
+std::string refused_field(const nlohmann::json& tables, const Network& net) {
+  try {
+    tables_from_json(tables, "routes.json", net);
+  } catch (const InputError& e) {
+    return e.field();
+  }
+  return "";
+}
+
+TEST(Tables, StructureIsExact) {
+  const Network net = deepr_like_network(Arch(4, 4, 8), {{1, 0.5}, {3, 0.3}}, 3);
+  const nlohmann::json tables = tables_to_json(route_network(net, RoutingAlgorithm::Tree));
+  ASSERT_EQ(refused_field(tables, net), "");
+  const std::string out = tables["routers"][5]["lines"][0]["out"], in = tables["routers"][5]["lines"][0]["in"];
+  nlohmann::json bad = tables;
+  bad["routers"][5]["lines"][0]["out"] = out + out[0];  // a side twice
+  EXPECT_EQ(refused_field(bad, net), "routers[5].lines[0].out");
+  // An extra side back where the spike came from: no line there carries it on, so the spike
+  // would travel to nowhere (the delivery check alone does not see it).
+  bad["routers"][5]["lines"][0]["out"] = out + in;
+  EXPECT_EQ(refused_field(bad, net), "routers[5].lines[0].out");
+}
+
+TEST(Tables, EveryRuleRefusesItsOwnCase) {
+  const Network net = deepr_like_network(Arch(4, 4, 8), {{1, 0.5}, {3, 0.3}}, 3);
+  const nlohmann::json tables = tables_to_json(route_network(net));
+  const auto with = [&](const std::string& pointer, const nlohmann::json& value) {
+    nlohmann::json bad = tables;
+    bad[nlohmann::json::json_pointer(pointer)] = value;
+    return refused_field(bad, net);
+  };
+  EXPECT_EQ(with("/arch", "4x4x16"), "arch");
+  EXPECT_EQ(with("/routing", "zigzag"), "routing");
+  nlohmann::json on_tile = tables;
+  on_tile["routers"][0]["x"] = 1;
+  on_tile["routers"][0]["y"] = 1;
+  EXPECT_EQ(refused_field(on_tile, net), "routers[0].x");  // (1, 1) is a neuron tile
+  EXPECT_EQ(with("/routers/0/x", 99), "routers[0].x");    // off the grid
+  EXPECT_EQ(with("/routers/0/type", "NT"), "routers[0].type");
+  EXPECT_EQ(with("/routers/0/lines/0/source", 128), "routers[0].lines[0].source");
+  EXPECT_EQ(with("/tiles/2/tile", 3), "tiles[2].tile");
+  EXPECT_EQ(with("/tiles/3/lines/0/source", -1), "tiles[3].lines[0].source");
+  nlohmann::json twice = tables;
+  twice["routers"].push_back(tables["routers"][0]);
+  EXPECT_EQ(refused_field(twice, net), "routers[" + std::to_string(tables["routers"].size()) + "].x");
+  nlohmann::json repeated = tables;
+  repeated["tiles"][3]["lines"].push_back(tables["tiles"][3]["lines"][0]);
+  EXPECT_EQ(refused_field(repeated, net), "lines");  // one line per (cell, side, source)
 }
 
 TEST(TreeRouting, UsesFewerLinesThanOneTurnAndNeverMoreMemory) {

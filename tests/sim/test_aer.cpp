@@ -78,7 +78,7 @@ struct CrossingPaths {
 
 TEST(SimAer, TwoEventsWantingOneOutputInOneCycleLeaveOneCycleApart) {
   CrossingPaths f;
-  Simulator sim(f.net, compile_routes(f.net, f.tables, "tables"), aer_config(4));
+  Simulator sim(f.net, compile_routes(f.net, f.tables), aer_config(4));
   const auto latencies = routed_latencies(f.net, sim.run(spikes_at_step_one({0, 8}), 0));
   EXPECT_EQ(latencies, (std::map<int, Cycle>{{8, 4}, {0, 5}}));
 }
@@ -87,7 +87,7 @@ TEST(SimAer, CrossbarDeliversTheSameCrossingWithoutContention) {
   CrossingPaths f;
   SimConfig config = aer_config(4);
   config.mode = LinkMode::Crossbar;
-  Simulator sim(f.net, compile_routes(f.net, f.tables, "tables"), config);
+  Simulator sim(f.net, compile_routes(f.net, f.tables), config);
   const auto latencies = routed_latencies(f.net, sim.run(spikes_at_step_one({0, 8}), 0));
   EXPECT_EQ(latencies, (std::map<int, Cycle>{{8, 4}, {0, 4}}));
   // Event-driven: each router on the paths runs once per cycle it has events in, the others never.
@@ -124,7 +124,7 @@ struct MergingStreams {
 
 TEST(SimAer, FifoOfDepthTwoFillsAndBackPressuresAsComputedByHand) {
   MergingStreams f;
-  Simulator sim(f.net, compile_routes(f.net, f.tables, "tables"), aer_config(2));
+  Simulator sim(f.net, compile_routes(f.net, f.tables), aer_config(2));
   EXPECT_EQ(routed_latencies(f.net, sim.run(spikes_at_step_one({0, 1, 2, 3, 4, 5, 6, 7}), 0)), f.expected);
   const RunStats stats = sim.stats();
   EXPECT_EQ(router_at(stats, {0, 2}).stall_cycles, 1);
@@ -141,7 +141,7 @@ TEST(SimAer, FifoOfDepthTwoFillsAndBackPressuresAsComputedByHand) {
 //   (1,2) sends east: n0 c1, n4 c3, n1 c4, n5 c5, n2 c6, n6 c7, n3 c8, n7 c9; no router ever waits.
 TEST(SimAer, FifoOfDepthOneBackPressuresIntoTheTile) {
   MergingStreams f;
-  Simulator sim(f.net, compile_routes(f.net, f.tables, "tables"), aer_config(1));
+  Simulator sim(f.net, compile_routes(f.net, f.tables), aer_config(1));
   EXPECT_EQ(routed_latencies(f.net, sim.run(spikes_at_step_one({0, 1, 2, 3, 4, 5, 6, 7}), 0)),
             (std::map<int, Cycle>{{0, 2}, {4, 4}, {1, 5}, {5, 6}, {2, 7}, {6, 8}, {3, 9}, {7, 10}}));
   const RunStats stats = sim.stats();
@@ -152,7 +152,7 @@ TEST(SimAer, FifoOfDepthOneBackPressuresIntoTheTile) {
 
 TEST(SimAer, FifoOfDepthThreeAbsorbsTheBurstWithoutStalling) {
   MergingStreams f;
-  Simulator sim(f.net, compile_routes(f.net, f.tables, "tables"), aer_config(3));
+  Simulator sim(f.net, compile_routes(f.net, f.tables), aer_config(3));
   EXPECT_EQ(routed_latencies(f.net, sim.run(spikes_at_step_one({0, 1, 2, 3, 4, 5, 6, 7}), 0)), f.expected);
   const RunStats stats = sim.stats();
   for (const RouterStats& r : stats.routers) EXPECT_EQ(r.stall_cycles, 0);

@@ -159,7 +159,24 @@ TEST_F(SimCli, RefusesTablesThatRouteToAMissingTile) {
   auto tables = nlohmann::json::parse(mapping::tables_to_json(mapping::route_network(net_)).dump());
   tables["tiles"][4]["lines"] = nlohmann::json::array();  // the centre tile lost its input lines
   std::ofstream(dir_ + "/routes.json") << tables.dump();
-  expect_refused(run(files() + " --routes '" + dir_ + "/routes.json'"), "routes.json: tables: source");
+  // The router lines into the centre tile now lead nowhere.
+  expect_refused(run(files() + " --routes '" + dir_ + "/routes.json'"), "routes.json: routers[");
+}
+
+TEST_F(SimCli, RefusesStaleTables) {
+  Network changed = net_;
+  changed.recurrent.front().weight += 0.5f;
+  mapping::write_tables(dir_ + "/routes.json", mapping::route_network(changed));
+  expect_refused(run(files() + " --routes '" + dir_ + "/routes.json'"),
+                 "routes.json: network_digest: stale tables: made for network " + network_digest(changed));
+}
+
+TEST_F(SimCli, RefusesALineWithAnExtraOutputSide) {
+  auto tables = nlohmann::json::parse(mapping::tables_to_json(mapping::route_network(net_)).dump());
+  auto& line = tables["routers"][3]["lines"][0];
+  line["out"] = line["out"].get<std::string>() + line["in"].get<std::string>();  // back where it came from
+  std::ofstream(dir_ + "/routes.json") << tables.dump();
+  expect_refused(run(files() + " --routes '" + dir_ + "/routes.json'"), "routes.json: routers[3].lines[0].out: side");
 }
 
 TEST_F(SimCli, RefusesInputWithMoreChannelsThanTheNetworkExpects) {

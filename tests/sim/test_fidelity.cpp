@@ -32,7 +32,7 @@ Fixture make_fixture(const std::string& name, int recordings) {
 // Runs every sample through simulator and reference; returns the simulator's statistics.
 RunStats expect_identical_spike_trains(const Fixture& f, SimConfig config) {
   config.record_spikes = true;
-  Simulator sim(f.net, compile_routes(f.net, f.tables, "tables"), config);
+  Simulator sim(f.net, compile_routes(f.net, f.tables), config);
   ReferenceModel reference(f.net);
   std::int64_t spikes = 0;
   for (std::size_t i = 0; i < f.samples.size(); ++i) {
@@ -114,7 +114,7 @@ TEST(SimFidelity, TickShorterThanLongestPathMakesLateEvents) {
   const Fixture f = make_fixture("late", 5);
   SimConfig config;
   config.record_deliveries = true;
-  const CompiledRoutes routes = compile_routes(f.net, f.tables, "tables");
+  const CompiledRoutes routes = compile_routes(f.net, f.tables);
   const int worst = routes.worst_path_latency(config.router_cycles, config.tile_cycles);
   config.tick_cycles = worst - 2;
   Simulator sim(f.net, routes, config);

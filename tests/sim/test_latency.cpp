@@ -21,7 +21,7 @@ TEST(SimLatency, CrossbarDeliveryLatencyIsHopsTimesRouterCyclesPlusTileCycles) {
   config.router_cycles = 3;
   config.tile_cycles = 2;
   config.record_deliveries = true;
-  const CompiledRoutes routes = compile_routes(net, tables, "tables");
+  const CompiledRoutes routes = compile_routes(net, tables);
   EXPECT_EQ(routes.hops, [&] {  // the simulator's walk of the tables agrees with the paths built
     auto expected = hops;
     for (int n = 0; n < net.arch.num_neurons(); ++n) expected[n][net.arch.tile_of_neuron(n)] = 0;
@@ -59,7 +59,7 @@ TEST(SimLatency, OneTurnRoutesDeliverAfterTheHopDistanceOfTheArch) {
   SimConfig config;
   config.router_cycles = 2;
   config.record_deliveries = true;
-  Simulator sim(net, compile_routes(net, mapping::route_network(net), "one-turn"), config);
+  Simulator sim(net, compile_routes(net, mapping::route_network(net)), config);
   EXPECT_EQ(sim.tick_cycles(), net.arch.max_hop_distance() * 2 + 1);
   std::set<int> distances;
   for (std::size_t i = 0; i < samples.size(); ++i)
