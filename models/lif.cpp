@@ -1,8 +1,6 @@
 #include "models/lif.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <numeric>
 
 namespace mosaic {
 
@@ -46,21 +44,6 @@ void LifPopulation::step(const std::vector<uint8_t>& active, std::vector<int>& s
     z_[i] = lif_spikes(v_[i], theta_) ? 1 : 0;
     if (z_[i]) spiked.push_back(neurons_[i]);
   }
-}
-
-int predict_class(const std::vector<int>& class_counts) {
-  // max_element returns the first maximum: ties go to the lowest class index.
-  return static_cast<int>(std::max_element(class_counts.begin(), class_counts.end()) - class_counts.begin());
-}
-
-std::vector<double> log_softmax_counts(const std::vector<int>& class_counts) {
-  const double top = *std::max_element(class_counts.begin(), class_counts.end());
-  double sum = 0;
-  for (int c : class_counts) sum += std::exp(c - top);
-  const double log_sum = top + std::log(sum);
-  std::vector<double> out;
-  for (int c : class_counts) out.push_back(c - log_sum);
-  return out;
 }
 
 }  // namespace mosaic

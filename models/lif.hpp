@@ -60,10 +60,4 @@ class LifPopulation {
   std::vector<uint8_t> z_;
 };
 
-// Readout: argmax of the output spike counts, ties to the lowest class (all zero -> class 0).
-int predict_class(const std::vector<int>& class_counts);
-// log-softmax of the spike counts (models/SPEC.md section 2.3). The trainer's kernel computes
-// its loss from the same formula in its own loop (issue 10 item 3 moves scoring into one place).
-std::vector<double> log_softmax_counts(const std::vector<int>& class_counts);
-
 }  // namespace mosaic

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/arch.hpp"
+#include "models/shd_layout.hpp"
 
 namespace mosaic {
 
@@ -36,9 +37,9 @@ struct Synapse {
 
 // How SHD events become the network's input (models/SPEC.md section 4).
 struct InputSpec {
-  int shd_channels = 700;  // channels of the SHD file
-  int bins = 100;          // T, the number of network steps
-  double t_max_s = 1.4;    // bins cover [0, t_max)
+  int shd_channels = kShdChannels;  // channels of the SHD file
+  int bins = kShdBins;              // T, the number of network steps
+  double t_max_s = kShdWindowS;     // bins cover [0, t_max)
   int n_inp = 160;         // reduced input channels
   int interleave_k = 5;    // subsets: reduced channel j of subset s is SHD channel s + j k
   std::vector<InputSynapse> weights;
@@ -50,7 +51,7 @@ struct Network {
   InputSpec input;
   std::vector<Synapse> recurrent;
   std::vector<int> output_neurons;  // class c is read from output_neurons[c]
-  int num_classes = 20;
+  int num_classes = kShdClasses;
   nlohmann::json provenance = nlohmann::json::object();  // tool, version, mode, profile, seed, data, accuracy...
 
   int num_input_tiles() const;  // ceil(n_inp / K)

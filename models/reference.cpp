@@ -2,6 +2,8 @@
 
 #include <numeric>
 
+#include "models/score.hpp"
+
 namespace mosaic {
 
 namespace {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/network.hpp"
+#include "models/shd_layout.hpp"
 
 namespace mosaic {
 
@@ -29,7 +30,7 @@ struct ShdExtra {
 // Streaming reader: opening checks the layout, samples are read one chunk at a time.
 class ShdReader {
  public:
-  explicit ShdReader(const std::string& path, int num_channels = 700, int num_classes = 20);
+  explicit ShdReader(const std::string& path, int num_channels = kShdChannels, int num_classes = kShdClasses);
   ~ShdReader();
   ShdReader(const ShdReader&) = delete;
   ShdReader& operator=(const ShdReader&) = delete;
@@ -62,11 +63,11 @@ struct BinnedSample {
 };
 
 struct BinSpec {
-  int bins = 100;
-  double t_max_s = 1.4;
+  int bins = kShdBins;
+  double t_max_s = kShdWindowS;
   int n_inp = 160;
   int interleave_k = 5;
-  int shd_channels = 700;
+  int shd_channels = kShdChannels;
 };
 
 struct BinStats {

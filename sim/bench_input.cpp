@@ -10,7 +10,7 @@
 int main(int argc, char** argv) {
   return mosaic::run_tool("mosaic-sim-bench-input", [&] {
     std::string from, out;
-    int recordings = 2264, channels = 700, classes = 20;
+    int recordings = 2264, channels = mosaic::kShdChannels, classes = mosaic::kShdClasses;
     CLI::App app("Writes an SHD-format file of N recordings cycled from another one (benchmark input).");
     app.add_option("--from", from, "SHD-format source file")->required();
     app.add_option("--out", out, "file to write")->required();

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "models/score.hpp"
+
 namespace mosaic::sim {
 
 const std::vector<int> Chip::kNoInput;

@@ -1,11 +1,9 @@
 #include "sim/report.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include <fmt/format.h>
 
-#include "models/lif.hpp"
 
 namespace mosaic::sim {
 
@@ -23,19 +21,6 @@ int percentile_step(const std::vector<std::int64_t>& histogram, std::int64_t tot
   return static_cast<int>(histogram.size()) - 1;
 }
 
-double vote_accuracy(const std::vector<SampleResult>& samples, int num_classes) {
-  std::map<int, std::pair<int, std::vector<int>>> votes;  // recording -> (label, votes per class)
-  for (const SampleResult& s : samples) {
-    auto& [label, count] = votes[s.recording];
-    if (count.empty()) count.assign(num_classes, 0);
-    label = s.label;
-    ++count[s.prediction];
-  }
-  int correct = 0;
-  for (const auto& [recording, vote] : votes) correct += predict_class(vote.second) == vote.first;  // ties: lowest class
-  return fraction(correct, static_cast<std::int64_t>(votes.size()));
-}
-
 }  // namespace
 
 RunSummary summarize(const LoadedRun& run, const RunStats& stats, double wall_seconds) {
@@ -46,28 +31,25 @@ RunSummary summarize(const LoadedRun& run, const RunStats& stats, double wall_se
   s.steps = run.trained.input.bins;
   s.tick_cycles = effective_tick_cycles(run.config, run.routes);
   s.wall_seconds = wall_seconds;
-  s.confusion.assign(classes, std::vector<std::int64_t>(classes, 0));
   s.decision_steps.assign(s.steps + 1, 0);
-  int correct = 0, reference_correct = 0;
+  std::vector<Prediction> predictions, reference_predictions;
   double decision_sum = 0;
   for (const SampleResult& r : stats.samples) {
-    correct += r.prediction == r.label;
-    ++s.confusion[r.label][r.prediction];
+    predictions.push_back({r.recording, r.label, r.prediction});
     ++s.decision_steps[std::min(r.decision_step, s.steps)];
     decision_sum += r.decision_step;
     if (r.reference_prediction >= 0) {
-      ++s.compared;
+      reference_predictions.push_back({r.recording, r.label, r.reference_prediction});
       s.reference_agrees += r.reference_prediction == r.prediction;
-      reference_correct += r.reference_prediction == r.label;
     }
     if (r.spike_mismatch_steps >= 0) {
       if (s.identical_spike_trains < 0) s.identical_spike_trains = 0;
       s.identical_spike_trains += r.spike_mismatch_steps == 0;
     }
   }
-  s.accuracy = fraction(correct, s.samples);
-  s.vote_accuracy = vote_accuracy(stats.samples, classes);
-  if (s.compared > 0) s.reference_accuracy = fraction(reference_correct, s.compared);
+  s.score = score_predictions(predictions, classes);
+  s.compared = static_cast<int>(reference_predictions.size());
+  if (s.compared > 0) s.reference_accuracy = score_predictions(reference_predictions, classes).accuracy();
   s.decision_mean_steps = s.samples > 0 ? decision_sum / s.samples : 0;
   s.decision_median_steps = percentile_step(s.decision_steps, s.samples, 0.5);
   s.decision_p90_steps = percentile_step(s.decision_steps, s.samples, 0.9);
@@ -93,8 +75,8 @@ void print_summary(std::ostream& out, const RunOptions& o, const LoadedRun& run,
                        o.noise_seed);
   out << fmt::format("  samples          {} ({} recordings x {} subsets, {} steps)\n", s.samples, s.recordings,
                      run.trained.input.interleave_k, s.steps);
-  out << fmt::format("  accuracy         {:.2f} % over all subset-samples\n", 100 * s.accuracy);
-  out << fmt::format("  majority vote    {:.2f} % over {} recordings\n", 100 * s.vote_accuracy, s.recordings);
+  out << fmt::format("  accuracy         {:.2f} % over all subset-samples\n", 100 * s.score.accuracy());
+  out << fmt::format("  majority vote    {:.2f} % over {} recordings\n", 100 * s.score.vote_accuracy(), s.recordings);
   if (s.compared > 0) {
     out << fmt::format("  reference pass   {:.2f} % accuracy; same prediction in {}/{} samples", 100 * s.reference_accuracy,
                        s.reference_agrees, s.compared);
@@ -102,7 +84,7 @@ void print_summary(std::ostream& out, const RunOptions& o, const LoadedRun& run,
     out << "\n";
     if (o.noise_sigma > 0)
       out << fmt::format("  noise cost       {:+.2f} accuracy points against the noiseless network\n",
-                         100 * (s.accuracy - s.reference_accuracy));
+                         100 * (s.score.accuracy() - s.reference_accuracy));
   }
   out << fmt::format("  decision latency median {} steps ({} cycles), mean {:.1f} steps, 90% by step {}\n",
                      s.decision_median_steps, static_cast<std::int64_t>(s.decision_median_steps) * s.tick_cycles,
@@ -157,8 +139,8 @@ nlohmann::json report_json(const RunOptions& o, const LoadedRun& run, const RunS
                       {"tick_cycles_configured", c.tick_cycles}, {"fifo_depth", c.fifo_depth}, {"jobs", o.jobs},
                       {"quantize_levels", o.quantize_levels}, {"noise_sigma", o.noise_sigma},
                       {"noise_seed", o.noise_seed}};
-  report["summary"] = {{"accuracy", s.accuracy},
-                       {"majority_vote_accuracy", s.vote_accuracy},
+  report["summary"] = {{"accuracy", s.score.accuracy()},
+                       {"majority_vote_accuracy", s.score.vote_accuracy()},
                        {"reference_accuracy", s.reference_accuracy},
                        {"reference_same_prediction", s.reference_agrees},
                        {"reference_compared", s.compared},
@@ -172,7 +154,7 @@ nlohmann::json report_json(const RunOptions& o, const LoadedRun& run, const RunS
                                 {"p90_steps", s.decision_p90_steps},
                                 {"median_cycles", static_cast<std::int64_t>(s.decision_median_steps) * s.tick_cycles},
                                 {"mean_cycles", s.decision_mean_steps * s.tick_cycles}};
-  report["confusion_matrix"] = s.confusion;
+  report["confusion_matrix"] = s.score.confusion;
   report["energy"] = {{"placeholder", run.energy.placeholder},
                       {"router_traversal_pj", run.energy.router_traversal_pj},
                       {"synaptic_event_pj", run.energy.synaptic_event_pj},

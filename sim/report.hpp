@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/score.hpp"
 #include "sim/run.hpp"
 
 namespace mosaic::sim {
@@ -15,8 +16,7 @@ struct RunSummary {
   int recordings = 0;
   int steps = 0;
   int tick_cycles = 0;
-  double accuracy = 0;       // over all subset-samples
-  double vote_accuracy = 0;  // majority vote over the subsets of each recording
+  Score score;  // the simulator's predictions, scored by models/score.hpp (accuracy, vote, confusion)
   int compared = 0;                   // samples the reference pass also ran
   int reference_agrees = 0;           // ... with the same prediction
   int identical_spike_trains = -1;    // ... with identical spike trains (-1: not compared)
@@ -27,7 +27,6 @@ struct RunSummary {
   double decision_mean_steps = 0;
   int decision_median_steps = 0;
   int decision_p90_steps = 0;
-  std::vector<std::vector<std::int64_t>> confusion;  // [label][prediction]
   double router_pj = 0, synaptic_pj = 0, neuron_pj = 0;
   double total_pj() const { return router_pj + synaptic_pj + neuron_pj; }
 };

@@ -5,6 +5,7 @@
 
 #include <ctime>
 
+#include "models/shd_layout.hpp"
 #include "trainer/dataset.hpp"
 #include "trainer/kernel.hpp"
 #include "trainer/optimizer.hpp"
@@ -20,8 +21,8 @@ const std::vector<BinnedSample>& shd_sized_batch(const ModelSpec& model, int bat
   static std::vector<BinnedSample> samples;
   if (static_cast<int>(samples.size()) < batch) {
     PatternTaskSpec spec;
-    spec.classes = 20;
-    spec.channels = 700;
+    spec.classes = kShdClasses;
+    spec.channels = kShdChannels;
     spec.duration_s = 1.0;
     spec.band_rate_hz = 40;
     spec.other_rate_hz = 8;

@@ -23,11 +23,11 @@ Mode parse_mode(const std::string& name);  // throws std::invalid_argument
 // The network being trained: geometry, neurons, input reduction. Fixed through training.
 struct ModelSpec {
   Arch arch{5, 5, 32};
-  int num_classes = 20;    // output neurons: the last num_classes neurons of the last tile
+  int num_classes = kShdClasses;  // output neurons: the last num_classes neurons of the last tile
   int n_inp = 0;           // reduced input channels; 0 = C x K (the first row of tiles)
-  int shd_channels = 700;
-  int bins = 100;          // T
-  double t_max_s = 1.4;
+  int shd_channels = kShdChannels;
+  int bins = kShdBins;  // T
+  double t_max_s = kShdWindowS;
   double tau_ms = 45.0;
   double dt_ms = 1.0;      // the reference's alpha uses dt = 1 ms although bins are 14 ms wide
   float theta = 1.0f;

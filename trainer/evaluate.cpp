@@ -1,13 +1,11 @@
 #include "trainer/evaluate.hpp"
 
 #include <algorithm>
-#include <map>
 #include <numeric>
 #include <thread>
 
 #include <fmt/format.h>
 
-#include "models/lif.hpp"
 #include "models/reference.hpp"
 
 namespace mosaic::train {
@@ -34,28 +32,14 @@ Evaluation evaluate(const Network& net, const Dataset& data, int threads, const 
   work(0);
   for (auto& thread : pool) thread.join();
 
-  Evaluation eval;
-  eval.confusion.assign(net.num_classes, std::vector<long>(net.num_classes, 0));
-  std::map<int, std::vector<int>> votes;  // recording -> votes per class
-  std::map<int, int> truth;
+  std::vector<Prediction> predictions;
   double total_spikes = 0, total_steps = 0;
   for (std::size_t i = 0; i < chosen.size(); ++i) {
-    const int label = data.label(chosen[i]);
-    const int recording = data.recording(chosen[i]);
-    ++eval.samples;
-    eval.correct += predicted[i] == label ? 1 : 0;
-    ++eval.confusion[label][predicted[i]];
-    auto& vote = votes[recording];
-    vote.resize(net.num_classes, 0);
-    ++vote[predicted[i]];
-    truth[recording] = label;
+    predictions.push_back({data.recording(chosen[i]), data.label(chosen[i]), predicted[i]});
     total_spikes += static_cast<double>(spikes[i]);
     total_steps += data.bins();
   }
-  for (const auto& [recording, vote] : votes) {
-    ++eval.recordings;
-    eval.vote_correct += predict_class(vote) == truth[recording] ? 1 : 0;
-  }
+  Evaluation eval{score_predictions(predictions, net.num_classes)};
   eval.mean_rate = total_steps > 0 ? total_spikes / (total_steps * net.arch.num_neurons()) : 0.0;
   return eval;
 }

@@ -5,20 +5,14 @@
 #include <vector>
 
 #include "models/network.hpp"
+#include "models/score.hpp"
 #include "trainer/dataset.hpp"
 
 namespace mosaic::train {
 
-struct Evaluation {
-  long samples = 0;   // subset-samples scored
-  long correct = 0;
-  long recordings = 0;  // recordings with at least one scored subset
-  long vote_correct = 0;  // majority vote over the subsets of a recording (ties to the lowest class)
-  std::vector<std::vector<long>> confusion;  // [true class][predicted class], over subset-samples
+// The shared score (models/score.hpp) of the reference pass's predictions, and the firing rate.
+struct Evaluation : Score {
   double mean_rate = 0;  // spikes per neuron and step
-
-  double accuracy() const { return samples ? static_cast<double>(correct) / samples : 0.0; }
-  double vote_accuracy() const { return recordings ? static_cast<double>(vote_correct) / recordings : 0.0; }
 };
 
 // Scores the given subset-samples of `data` (all of them when `indices` is empty), on `threads` threads.

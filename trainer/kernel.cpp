@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "models/lif.hpp"
+#include "models/score.hpp"
 
 namespace mosaic::train {
 
@@ -183,10 +184,7 @@ void BpttKernel::backward(const BinnedSample& sample, const Trace& trace, double
                           Shard& shard) const {
   const int steps = static_cast<int>(sample.active.size());
   // dL/dcount_c of this sample's cross-entropy, divided by the batch size.
-  const double top = *std::max_element(trace.counts.begin(), trace.counts.end());
-  double sum = 0;
-  for (double c : trace.counts) sum += std::exp(c - top);
-  const double log_sum = top + std::log(sum);
+  const double log_sum = log_sum_exp(trace.counts);  // the loss's log-softmax (models/score.hpp)
   shard.cross_entropy += -(trace.counts[sample.label] - log_sum);
   std::vector<float>& direct = shard.direct;  // dL/dz[t] from the loss itself: the same at every step
   std::fill(direct.begin(), direct.end(), rate_gradient);

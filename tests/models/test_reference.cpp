@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <stdexcept>
+
 #include "models/lif.hpp"
 #include "models/reference.hpp"
+#include "models/score.hpp"
 
 using namespace mosaic;
 
@@ -75,9 +79,26 @@ TEST(Readout, TiesGoToTheLowestClass) {
   EXPECT_EQ(predict_class({0, 0, 0}), 0);
   EXPECT_EQ(predict_class({0, 3, 3}), 1);
   EXPECT_EQ(predict_class({1, 0, 4, 2}), 2);
-  const auto log_p = log_softmax_counts({0, 1});
+  const auto log_p = log_softmax({0, 1});
   EXPECT_NEAR(std::exp(log_p[0]) + std::exp(log_p[1]), 1.0, 1e-12);
   EXPECT_GT(log_p[1], log_p[0]);
+}
+
+TEST(Score, AccuracyVoteAndConfusionOfKnownPredictions) {
+  // Recording 7 (label 2): subsets predict 2, 1, 1 -> vote 1, wrong. Recording 3 (label 0):
+  // 0, 1 -> a tie between classes 0 and 1, to the lowest: 0, right. Recording 5 (label 1): 1.
+  const Score s = score_predictions({{7, 2, 2}, {7, 2, 1}, {3, 0, 0}, {7, 2, 1}, {3, 0, 1}, {5, 1, 1}}, 3);
+  EXPECT_EQ(s.samples, 6);
+  EXPECT_EQ(s.correct, 3);
+  EXPECT_DOUBLE_EQ(s.accuracy(), 0.5);
+  EXPECT_EQ(s.recordings, 3);
+  EXPECT_EQ(s.vote_correct, 2);
+  EXPECT_DOUBLE_EQ(s.vote_accuracy(), 2.0 / 3.0);
+  const std::vector<std::vector<long>> confusion = {{1, 1, 0}, {0, 1, 0}, {0, 2, 1}};
+  EXPECT_EQ(s.confusion, confusion);
+  EXPECT_THROW(score_predictions({{0, 3, 0}}, 3), std::out_of_range);
+  EXPECT_DOUBLE_EQ(score_predictions({}, 3).accuracy(), 0.0);
+  EXPECT_DOUBLE_EQ(log_sum_exp({1000.0, 1000.0}), 1000.0 + std::log(2.0));  // stable at large counts
 }
 
 TEST(Lif, StrictThresholdAndOperationOrder) {

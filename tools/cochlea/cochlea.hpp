@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/shd_layout.hpp"
+
 namespace mosaic::cochlea {
 
 // Meddis (1986) transmitter-pool hair cell, rates per second; the values SHD used.
@@ -33,7 +35,7 @@ struct CochleaConfig {
   double gain_db = 0.0;               // level change after normalisation (corpus augmentation)
   double edge_ramp_s = 0.005;         // Hann-shaped fade-in and fade-out
   // Basilar membrane.
-  int channels = 700;
+  int channels = kShdChannels;
   double highest_cf_hz = 22500.0;     // channel 0
   double lowest_cf_hz = 100.0;        // last channel
   double bandwidth_erb_factor = 1.019;

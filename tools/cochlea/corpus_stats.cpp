@@ -108,7 +108,7 @@ double accuracy(const Eigen::MatrixXf& scores, const std::vector<ShdSample>& sam
 
 // Nearest class mean (Euclidean) on log spike counts per channel over the whole sample.
 double nearest_class_mean(const std::vector<ShdSample>& train, const std::vector<ShdSample>& test, int classes) {
-  const CountFeatures spec{1, 700, 1e9, 700};
+  const CountFeatures spec{1, kShdChannels, 1e9, kShdChannels};
   const Eigen::MatrixXf train_x = feature_matrix(train, spec), test_x = feature_matrix(test, spec);
   Eigen::MatrixXf means = Eigen::MatrixXf::Zero(classes, train_x.cols());
   Eigen::VectorXf counts = Eigen::VectorXf::Zero(classes);
@@ -126,7 +126,7 @@ double nearest_class_mean(const std::vector<ShdSample>& train, const std::vector
 // Softmax regression on standardised log counts in 10 time bins x 35 channel groups, full
 // batch gradient descent with Adam and a little L2; the same every run.
 double logistic_regression(const std::vector<ShdSample>& train, const std::vector<ShdSample>& test, int classes) {
-  const CountFeatures spec{10, 35, 1.4, 700};
+  const CountFeatures spec{10, 35, kShdWindowS, kShdChannels};
   Eigen::MatrixXf train_x = feature_matrix(train, spec), test_x = feature_matrix(test, spec);
   const Eigen::RowVectorXf mean = train_x.colwise().mean();
   const Eigen::RowVectorXf spread =

@@ -20,15 +20,15 @@ struct CorpusStats {
   std::vector<double> spikes_per_block;  // mean spikes per sample in channel blocks of 100
 };
 
-CorpusStats corpus_stats(const std::vector<ShdSample>& samples, int channels = 700);
+CorpusStats corpus_stats(const std::vector<ShdSample>& samples, int channels = kShdChannels);
 std::string format_stats(const CorpusStats& stats, const std::vector<std::string>& class_names);
 
 // Features of one sample: spike counts per (time bin, channel group), log(1 + n).
 struct CountFeatures {
   int time_bins = 1;
-  int channel_groups = 700;
-  double t_max_s = 1.4;
-  int channels = 700;
+  int channel_groups = kShdChannels;
+  double t_max_s = kShdWindowS;
+  int channels = kShdChannels;
 };
 std::vector<float> count_features(const ShdSample& sample, const CountFeatures& spec);
 
@@ -39,7 +39,7 @@ struct DifficultyReference {
 };
 
 DifficultyReference difficulty_reference(const std::vector<ShdSample>& train, const std::vector<ShdSample>& test,
-                                         int classes = 20);
+                                         int classes = kShdClasses);
 
 std::vector<ShdSample> read_all(ShdReader& reader);
 
