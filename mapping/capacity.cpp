@@ -48,7 +48,7 @@ NeededCapacities needed_capacities(const PortCounts& counts) {
     for (int y = 0; y < arch.grid_cols(); ++y) {
       PortVector& worst = needed.of(arch.cell_type({x, y}));
       const PortVector ports = canonical_ports(arch, {x, y}, counts.at({x, y}));
-      for (int port = 0; port < 8; ++port) worst[port] = std::max(worst[port], ports[port]);
+      for (std::size_t port = 0; port < worst.size(); ++port) worst[port] = std::max(worst[port], ports[port]);
     }
   }
   return needed;
@@ -61,9 +61,9 @@ std::vector<Violation> find_violations(const PortCounts& counts, const Arch& chi
       const auto capacity = chip.capacity_at({x, y});
       if (!capacity) continue;
       const PortVector& ports = counts.at({x, y});
-      for (int port = 0; port < 8; ++port)
+      for (std::size_t port = 0; port < ports.size(); ++port)
         if (ports[port] > (*capacity)[port])
-          violations.push_back({{x, y}, chip.cell_type({x, y}), port, ports[port], (*capacity)[port]});
+          violations.push_back({{x, y}, chip.cell_type({x, y}), static_cast<int>(port), ports[port], (*capacity)[port]});
     }
   }
   return violations;

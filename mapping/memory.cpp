@@ -67,7 +67,7 @@ RoutingMemory routing_memory(const PortCounts& counts) {
 namespace {
 
 PortVector elementwise_max(PortVector a, const PortVector& b) {
-  for (int port = 0; port < 8; ++port) a[port] = std::max(a[port], b[port]);
+  for (std::size_t port = 0; port < a.size(); ++port) a[port] = std::max(a[port], b[port]);
   return a;
 }
 

@@ -28,7 +28,7 @@ double worst_usage(const Arch& arch, const Mapping& mapping, GridPos p) {
   const PortVector used = capacity ? mapping.ports.at(p) : canonical_ports(arch, p, mapping.ports.at(p));
   const PortVector limit = capacity ? *capacity : mapping.needed.of(arch.cell_type(p));
   double worst = 0;
-  for (int port = 0; port < 8; ++port)
+  for (std::size_t port = 0; port < used.size(); ++port)
     if (used[port] > 0) worst = std::max(worst, limit[port] > 0 ? double(used[port]) / limit[port] : 2.0);
   return worst;
 }

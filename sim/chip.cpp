@@ -45,7 +45,7 @@ void Chip::wire() {
 
 void Chip::start_sample(const BinnedSample& sample, int index) {
   sample_ = &sample;
-  SampleResult& result = context_.sample;
+  SampleResult& result = result_;
   result = SampleResult{};
   result.index = index;
   result.recording = sample.recording;
@@ -61,10 +61,11 @@ void Chip::start_sample(const BinnedSample& sample, int index) {
 void Chip::on_tick() {
   const int step = next_step_++;
   const int steps = static_cast<int>(sample_->active.size());
-  SampleResult& result = context_.sample;
+  SampleResult& result = result_;
   if (step > 1) {
     step_spikes_.clear();
     for (auto& tile : tiles_) tile->end_tick(step_spikes_);  // tile order = increasing neuron ids
+    run_.neuron_updates += static_cast<std::int64_t>(tiles_.size()) * context_.net.arch.neurons_per_tile();
     result.spikes += static_cast<std::int64_t>(step_spikes_.size());
     for (int n : step_spikes_)
       if (class_of_neuron_[n] >= 0) ++result.class_counts[class_of_neuron_[n]];
@@ -89,29 +90,49 @@ std::int64_t Chip::reset_blocks() {
   return left;
 }
 
+void Chip::gather_counters(SampleResult& result) {
+  const auto gather = [&](const SampleCounters& c) {
+    result.events += c.router_traversals + c.deliveries;
+    result.late_events += c.late_events;
+    run_.router_traversals += c.router_traversals;
+    run_.deliveries += c.deliveries;
+    run_.synaptic_events += c.synaptic_events;
+    run_.late_events += c.late_events;
+    if (run_.latency_histogram.size() < c.latency_histogram.size())
+      run_.latency_histogram.resize(c.latency_histogram.size(), 0);
+    for (std::size_t i = 0; i < c.latency_histogram.size(); ++i) run_.latency_histogram[i] += c.latency_histogram[i];
+    result.deliveries.insert(result.deliveries.end(), c.deliveries_made.begin(), c.deliveries_made.end());
+  };
+  for (const auto& router : routers_) gather(router->sample_counters());
+  for (const auto& tile : tiles_) gather(tile->sample_counters());
+  // In the order they happened (by tile within a cycle).
+  std::stable_sort(result.deliveries.begin(), result.deliveries.end(),
+                   [](const DeliveryRecord& a, const DeliveryRecord& b) { return a.delivered < b.delivered; });
+}
+
 SampleResult Chip::finish_sample() {
-  SampleResult result = std::move(context_.sample);
-  context_.sample = SampleResult{};
+  SampleResult result = std::move(result_);
+  result_ = SampleResult{};
+  gather_counters(result);
   result.undelivered = reset_blocks();
   result.prediction = predict_class(result.class_counts);
   // Decision latency: the first step from which the running prediction equals the final one.
   int decision = static_cast<int>(prediction_per_step_.size());
   while (decision > 1 && prediction_per_step_[decision - 2] == result.prediction) --decision;
   result.decision_step = decision;
-  RunStats& run = context_.stats;
-  run.undelivered += result.undelivered;
-  run.spikes += result.spikes;
-  run.simulated_cycles += static_cast<Cycle>(sample_->active.size()) * context_.tick_cycles;
+  run_.undelivered += result.undelivered;
+  run_.spikes += result.spikes;
+  run_.simulated_cycles += static_cast<Cycle>(sample_->active.size()) * context_.tick_cycles;
   SampleResult summary = result;
   summary.spike_trains.clear();
   summary.deliveries.clear();
-  run.samples.push_back(std::move(summary));
+  run_.samples.push_back(std::move(summary));
   sample_ = nullptr;
   return result;
 }
 
 RunStats Chip::stats() const {
-  RunStats run = context_.stats;
+  RunStats run = run_;
   run.routers.clear();
   for (const auto& r : routers_) run.routers.push_back(r->stats());
   run.tiles.clear();

@@ -3,6 +3,7 @@
 // (odd, odd) cell, a Router everywhere else), binds every block's N/E/S/W output to the
 // facing input of its neighbour, and sequences the network steps: at each tick boundary every
 // tile ends the step in progress (LIF update) and begins the next one (emits its spikes).
+// The blocks count only into their own statistics; the Chip gathers them when a sample ends.
 #include <memory>
 #include <vector>
 
@@ -35,10 +36,13 @@ class Chip : public sc_core::sc_module {
  private:
   void on_tick();  // SC_METHOD at every tick boundary of the sample in progress
   void wire();
+  void gather_counters(SampleResult& result);  // every block's counts of the sample, into it and the run
   std::int64_t reset_blocks();
 
   const CompiledRoutes& routes_;
   ChipContext context_;
+  RunStats run_;          // accumulated over the samples of this process
+  SampleResult result_;   // the sample in progress
   std::vector<std::unique_ptr<NeuronTile>> tiles_;  // by tile id
   std::vector<std::unique_ptr<Router>> routers_;    // as routes_.routers
   std::vector<int> class_of_neuron_;                // -1 for neurons that are no output

@@ -1,6 +1,7 @@
 #pragma once
-// State the blocks of one chip share: configuration, the sample in progress and the counters.
-// Owned by the Chip; blocks hold a reference (no globals).
+// What the blocks of one chip read in common: configuration and the clock of the sample in
+// progress. Owned by the Chip; blocks hold a const reference (no globals) and count only into
+// their own statistics, which the Chip gathers (sim/stats.hpp).
 #include "models/network.hpp"
 #include "sim/link.hpp"
 #include "sim/stats.hpp"
@@ -15,14 +16,8 @@ struct ChipContext {
   int tick_cycles = 1;
   Cycle origin = 0;      // absolute cycle at which the current sample started
   bool tracing = false;  // the current sample is being traced
-  RunStats stats;        // accumulated over the samples of this process
-  SampleResult sample;   // the sample in progress
 
   Cycle now() const { return cycles_since(origin); }
-  void count_router_traversal() {
-    ++stats.router_traversals;
-    ++sample.events;
-  }
 };
 
 // A block's wake-up event. It remembers the earliest cycle it is notified for, so that the

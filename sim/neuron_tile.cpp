@@ -16,7 +16,7 @@ std::vector<int> neurons_of_tile(const Arch& arch, int tile) {
 }
 }  // namespace
 
-NeuronTile::NeuronTile(sc_core::sc_module_name name, int tile, const CompiledRoutes& routes, ChipContext& context)
+NeuronTile::NeuronTile(sc_core::sc_module_name name, int tile, const CompiledRoutes& routes, const ChipContext& context)
     : sc_core::sc_module(name),
       out("out", kSides),
       in("in", kSides),
@@ -90,12 +90,14 @@ void NeuronTile::on_cycle() {
   wake_.fired();
   ++stats_.activations;
   const Cycle now = context_.now();
-  deliver_until(now);  // read inputs and evaluate: synaptic events of this cycle
-  if (context_.config.mode == LinkMode::Aer) send_aer(now);  // write outputs
+  read_inputs(now);
+  if (context_.config.mode == LinkMode::Aer) write_outputs(now);
   schedule_next(now);
 }
 
-void NeuronTile::deliver_until(Cycle now) {
+// The synaptic events due by now: each marks its presynaptic key active for the step in
+// progress (late when it was due in an earlier step).
+void NeuronTile::read_inputs(Cycle now) {
   while (!inbox_.empty() && inbox_.front().ready <= now) {
     const Delivery d = inbox_.front();
     inbox_.pop_front();
@@ -106,23 +108,21 @@ void NeuronTile::deliver_until(Cycle now) {
     const bool late = d.event.step < step_;
     ++stats_.deliveries;
     stats_.synaptic_events += d.targets;
-    RunStats& run = context_.stats;
-    ++run.deliveries;
-    run.synaptic_events += d.targets;
-    run.add_latency(d.ready - d.event.emitted);
-    ++context_.sample.events;
+    ++counted_.deliveries;
+    counted_.synaptic_events += d.targets;
+    add_latency(counted_.latency_histogram, d.ready - d.event.emitted);
     if (late) {
       ++stats_.late_events;
-      ++run.late_events;
-      ++context_.sample.late_events;
+      ++counted_.late_events;
     }
     if (context_.config.record_deliveries)
-      context_.sample.deliveries.push_back({d.event.key, tile_, d.in_side < 0 ? Side::North : static_cast<Side>(d.in_side),
-                                            d.in_side >= 0, d.event.step, step_, d.event.emitted, d.ready});
+      counted_.deliveries_made.push_back({d.event.key, tile_, d.in_side < 0 ? Side::North : static_cast<Side>(d.in_side),
+                                          d.in_side >= 0, d.event.step, step_, d.event.emitted, d.ready});
   }
 }
 
-void NeuronTile::send_aer(Cycle now) {
+// aer: one event per output side whose router has room; the others wait (stall).
+void NeuronTile::write_outputs(Cycle now) {
   for (int s = 0; s < kSides; ++s) {
     auto& queue = outbox_[s];
     if (queue.empty()) continue;
@@ -143,19 +143,23 @@ void NeuronTile::schedule_next(Cycle now) {
 }
 
 void NeuronTile::end_tick(std::vector<int>& spiked) {
-  deliver_until(context_.now());  // lines due in the last cycle of the tick still count
+  read_inputs(context_.now());  // lines due in the last cycle of the tick still count
+  evaluate(spiked);
+  if (context_.tracing) {
+    const int k = context_.net.arch.neurons_per_tile();
+    std::fill(spike_lines_.get(), spike_lines_.get() + k, false);
+    for (int n : last_spikes_) spike_lines_[n - first_neuron_] = true;
+  }
+}
+
+// The LIF step of the tick over the keys that arrived: z[t], kept for the next begin_tick.
+void NeuronTile::evaluate(std::vector<int>& spiked) {
   const std::size_t first = spiked.size();
   population_.step(active_, spiked);
   for (int key : active_keys_) active_[key] = 0;
   active_keys_.clear();
   last_spikes_.assign(spiked.begin() + static_cast<std::ptrdiff_t>(first), spiked.end());
   stats_.spikes += static_cast<std::int64_t>(last_spikes_.size());
-  context_.stats.neuron_updates += context_.net.arch.neurons_per_tile();
-  if (context_.tracing) {
-    const int k = context_.net.arch.neurons_per_tile();
-    std::fill(spike_lines_.get(), spike_lines_.get() + k, false);
-    for (int n : last_spikes_) spike_lines_[n - first_neuron_] = true;
-  }
 }
 
 std::int64_t NeuronTile::reset() {
@@ -170,6 +174,7 @@ std::int64_t NeuronTile::reset() {
   last_spikes_.clear();
   population_.reset();
   step_ = 0;
+  counted_ = SampleCounters{};
   std::fill(spike_lines_.get(), spike_lines_.get() + context_.net.arch.neurons_per_tile(), false);
   wake_.cancel();
   return left;

@@ -10,6 +10,10 @@
 //    its presynaptic key is marked active for the step in progress (late events count as late).
 //  end_tick(t): the shared LifPopulation step over the active keys gives z[t].
 // In aer mode each output side sends one event per cycle, waiting while the router has no room.
+//
+// The phases by name: read_inputs (the synaptic events due by now mark their keys active for
+// the step), evaluate (the LIF step at the tick's end), write_outputs (aer: one event per output
+// side that has room; in crossbar mode begin_tick drives the dedicated lines directly).
 #include <array>
 #include <memory>
 #include <vector>
@@ -29,7 +33,7 @@ class NeuronTile : public sc_core::sc_module {
   sc_core::sc_vector<sc_core::sc_export<LinkTarget>> in;  // by Side
 
   SC_HAS_PROCESS(NeuronTile);
-  NeuronTile(sc_core::sc_module_name name, int tile, const CompiledRoutes& routes, ChipContext& context);
+  NeuronTile(sc_core::sc_module_name name, int tile, const CompiledRoutes& routes, const ChipContext& context);
 
   // Clears state and queues between samples; returns the events that were still travelling.
   std::int64_t reset();
@@ -39,6 +43,8 @@ class NeuronTile : public sc_core::sc_module {
   // Applies the LIF step of the tick in progress; appends the neurons spiking now (increasing ids).
   void end_tick(std::vector<int>& spiked);
   const TileStats& stats() const { return stats_; }
+  // This sample's counts towards the run (gathered by the Chip, cleared by reset()).
+  const SampleCounters& sample_counters() const { return counted_; }
   void trace(sc_core::sc_trace_file* file) const;
 
  private:
@@ -58,14 +64,15 @@ class NeuronTile : public sc_core::sc_module {
   void accept(Side side, const SpikeEvent& event, Cycle now);
   void enqueue(const Delivery& delivery, Cycle now);
   void on_cycle();  // SC_METHOD, woken only for cycles with work
-  void deliver_until(Cycle now);
-  void send_aer(Cycle now);
+  void read_inputs(Cycle now);
+  void evaluate(std::vector<int>& spiked);
+  void write_outputs(Cycle now);
   void schedule_next(Cycle now);
 
   const int tile_;
   const TileConfig& lines_;
   const std::vector<std::uint8_t>& emit_sides_;
-  ChipContext& context_;
+  const ChipContext& context_;
   const int first_neuron_;
   LifPopulation population_;
   std::vector<int> own_targets_;    // per neuron of the tile: synapses in the tile it drives
@@ -81,6 +88,7 @@ class NeuronTile : public sc_core::sc_module {
   std::unique_ptr<bool[]> spike_lines_;  // traced: z of each neuron during the tick
   Wakeup wake_;
   TileStats stats_;
+  SampleCounters counted_;
 };
 
 }  // namespace mosaic::sim

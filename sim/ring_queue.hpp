@@ -13,6 +13,7 @@ class RingQueue {
   std::size_t size() const { return size_; }
   T& front() { return items_[head_]; }
   const T& front() const { return items_[head_]; }
+  const T& at(std::size_t n) const { return items_[(head_ + n) & (items_.size() - 1)]; }  // n < size()
   const T& back() const { return items_[(head_ + size_ - 1) & (items_.size() - 1)]; }
   void push_back(const T& item) {
     if (size_ == items_.size()) grow();

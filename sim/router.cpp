@@ -5,7 +5,7 @@
 
 namespace mosaic::sim {
 
-Router::Router(sc_core::sc_module_name name, const RouterConfig& config, ChipContext& context)
+Router::Router(sc_core::sc_module_name name, const RouterConfig& config, const ChipContext& context)
     : sc_core::sc_module(name),
       out("out", kSides),
       in("in", kSides),
@@ -53,71 +53,82 @@ void Router::on_cycle() {
   wake_.fired();
   ++stats_.activations;
   const Cycle now = context_.now();
-  if (context_.config.mode == LinkMode::Crossbar) forward_crossbar(now);
-  else arbitrate_aer(now);
+  read_inputs(now);
+  evaluate(now);
+  write_outputs(now);
   schedule_next(now);
 }
 
-void Router::forward_crossbar(Cycle now) {
+// The events whose traversal ends by now, at the front of each FIFO: crossbar every one (each
+// line is dedicated), aer only the head (one event per FIFO competes per cycle).
+void Router::read_inputs(Cycle now) {
+  const bool aer = context_.config.mode == LinkMode::Aer;
   for (int i = 0; i < kSides; ++i) {
     auto& fifo = fifo_[i];
-    // Read inputs: every event whose traversal ends now. Evaluate: its crossbar cells.
-    // Write outputs: one copy per set cell, arriving at the neighbour in this cycle.
-    while (!fifo.empty() && fifo.front().ready <= now) {
-      const Queued q = fifo.front();
-      fifo.pop_front();
-      ++stats_.traversals;
-      context_.count_router_traversal();
-      for (Side o : kAllSides)
-        if (q.pending & side_bit(o)) {
-          ++stats_.port_events[out_port(o)];
-          out[static_cast<int>(o)]->accept(q.event, now);
-        }
-    }
-    fifo_level_[i] = static_cast<int>(fifo.size());
+    int ready = 0;
+    for (std::size_t n = 0; n < fifo.size() && fifo.at(n).ready <= now && !(aer && ready == 1); ++n) ++ready;
+    ready_[i] = ready;
   }
 }
 
-void Router::arbitrate_aer(Cycle now) {
-  // Read inputs: the head of each FIFO, if its traversal is done.
-  std::array<Queued*, kSides> head{};
-  for (int i = 0; i < kSides; ++i)
-    if (!fifo_[i].empty() && fifo_[i].front().ready <= now) head[i] = &fifo_[i].front();
-
-  // Evaluate: per output side, round-robin among the heads that want it.
-  std::array<int, kSides> winner;
-  winner.fill(-1);
+// crossbar: nothing to decide, every ready event takes every cell set on its line.
+// aer: per output side, round-robin among the ready heads that want it, if the receiver has room.
+void Router::evaluate(Cycle now) {
+  winner_.fill(-1);
+  if (context_.config.mode == LinkMode::Crossbar) return;
   for (int o = 0; o < kSides; ++o) {
     const std::uint8_t bit = side_bit(static_cast<Side>(o));
     int candidate = -1;
     for (int k = 0; k < kSides && candidate < 0; ++k) {
       const int i = (round_robin_[o] + k) % kSides;
-      if (head[i] && (head[i]->pending & bit)) candidate = i;
+      if (ready_[i] > 0 && (fifo_[i].front().pending & bit)) candidate = i;
     }
     if (candidate < 0) continue;
     if (!out[o]->has_room(now)) {
       ++stats_.stall_cycles;
       continue;
     }
-    winner[o] = candidate;
+    winner_[o] = candidate;
     round_robin_[o] = (candidate + 1) % kSides;
   }
+}
 
-  // Write outputs: one event per output side; a head with nothing left to send leaves its FIFO.
+// crossbar: every ready event leaves, one copy per set cell, arriving at the neighbour now.
+// aer: one event per granted output side; a head with nothing left to send leaves its FIFO.
+void Router::write_outputs(Cycle now) {
+  const auto traversed = [&] {
+    ++stats_.traversals;
+    ++counted_.router_traversals;
+  };
+  if (context_.config.mode == LinkMode::Crossbar) {
+    for (int i = 0; i < kSides; ++i) {
+      for (int n = 0; n < ready_[i]; ++n) {
+        const Queued q = fifo_[i].front();
+        fifo_[i].pop_front();
+        traversed();
+        for (Side o : kAllSides)
+          if (q.pending & side_bit(o)) {
+            ++stats_.port_events[out_port(o)];
+            out[static_cast<int>(o)]->accept(q.event, now);
+          }
+      }
+      fifo_level_[i] = static_cast<int>(fifo_[i].size());
+    }
+    return;
+  }
   for (int o = 0; o < kSides; ++o) {
-    if (winner[o] < 0) continue;
-    Queued& q = *head[winner[o]];
+    if (winner_[o] < 0) continue;
+    Queued& q = fifo_[winner_[o]].front();
     q.pending &= static_cast<std::uint8_t>(~side_bit(static_cast<Side>(o)));
     ++stats_.port_events[out_port(static_cast<Side>(o))];
     out[o]->accept(q.event, now);
   }
   for (int i = 0; i < kSides; ++i)
-    if (head[i] && head[i]->pending == 0) {
+    if (ready_[i] > 0 && fifo_[i].front().pending == 0) {
       fifo_[i].pop_front();
       popped_at_[i] = now;
       fifo_level_[i] = static_cast<int>(fifo_[i].size());
-      ++stats_.traversals;
-      context_.count_router_traversal();
+      traversed();
     }
 }
 
@@ -137,6 +148,7 @@ std::int64_t Router::reset() {
   }
   popped_at_.fill(-1);
   round_robin_.fill(0);
+  counted_ = SampleCounters{};
   wake_.cancel();
   return left;
 }

@@ -8,6 +8,10 @@
 // router_cycles after it arrived; each output side sends at most one event per cycle, chosen
 // round-robin among the input sides whose head event wants it, and only when the receiver has
 // room (back-pressure). A multicast head leaves its FIFO once every side it wants has sent it.
+//
+// Every active cycle runs three phases (as BookSim2's routers do): read_inputs (the events whose
+// traversal is done), evaluate (which output sides each gets this cycle), write_outputs (send
+// them; an event with no side left leaves its FIFO).
 #include <array>
 
 #include <systemc>
@@ -24,11 +28,13 @@ class Router : public sc_core::sc_module {
   sc_core::sc_vector<sc_core::sc_export<LinkTarget>> in;      // by Side
 
   SC_HAS_PROCESS(Router);
-  Router(sc_core::sc_module_name name, const RouterConfig& config, ChipContext& context);
+  Router(sc_core::sc_module_name name, const RouterConfig& config, const ChipContext& context);
 
   // Empties the FIFOs between samples; returns the events that were still inside.
   std::int64_t reset();
   const RouterStats& stats() const { return stats_; }
+  // This sample's counts towards the run (gathered by the Chip, cleared by reset()).
+  const SampleCounters& sample_counters() const { return counted_; }
   void trace(sc_core::sc_trace_file* file) const;
 
  private:
@@ -47,20 +53,25 @@ class Router : public sc_core::sc_module {
   bool has_room(Side side, Cycle now) const;
   void accept(Side side, const SpikeEvent& event, Cycle now);
   void on_cycle();  // SC_METHOD, woken only for cycles with work
-  void forward_crossbar(Cycle now);
-  void arbitrate_aer(Cycle now);
+  void read_inputs(Cycle now);
+  void evaluate(Cycle now);
+  void write_outputs(Cycle now);
   void schedule_next(Cycle now);
 
   const RouterConfig& config_;
-  ChipContext& context_;
+  const ChipContext& context_;
   const int source_key_offset_;  // key - offset = source neuron
   std::array<InputSide, kSides> input_sides_;
   std::array<RingQueue<Queued>, kSides> fifo_;
   std::array<Cycle, kSides> popped_at_;     // aer: the cycle a FIFO last freed a slot
   std::array<int, kSides> round_robin_{};   // per output: the input side that goes first next
   std::array<int, kSides> fifo_level_{};    // traced occupancy
+  // Between the phases of one cycle:
+  std::array<int, kSides> ready_{};   // read_inputs: events at each FIFO's front that may leave now
+  std::array<int, kSides> winner_{};  // evaluate, aer: per output side, the input side it serves (-1: none)
   Wakeup wake_;
   RouterStats stats_;
+  SampleCounters counted_;
 };
 
 }  // namespace mosaic::sim

@@ -5,10 +5,10 @@
 
 namespace mosaic::sim {
 
-void RunStats::add_latency(Cycle latency) {
+void add_latency(std::vector<std::int64_t>& histogram, Cycle latency) {
   if (latency < 0) latency = 0;
-  if (static_cast<std::size_t>(latency) >= latency_histogram.size()) latency_histogram.resize(latency + 1, 0);
-  ++latency_histogram[latency];
+  if (static_cast<std::size_t>(latency) >= histogram.size()) histogram.resize(latency + 1, 0);
+  ++histogram[latency];
 }
 
 void RunStats::merge(const RunStats& other) {
@@ -21,8 +21,8 @@ void RunStats::merge(const RunStats& other) {
       r.traversals += o.traversals;
       r.stall_cycles += o.stall_cycles;
       r.activations += o.activations;
-      for (int p = 0; p < 8; ++p) r.port_events[p] += o.port_events[p];
-      for (int p = 0; p < 4; ++p) r.max_fifo[p] = std::max(r.max_fifo[p], o.max_fifo[p]);
+      for (int p = 0; p < kPorts; ++p) r.port_events[p] += o.port_events[p];
+      for (int p = 0; p < kSides; ++p) r.max_fifo[p] = std::max(r.max_fifo[p], o.max_fifo[p]);
     }
   if (tiles.empty()) tiles = other.tiles;
   else
@@ -108,8 +108,8 @@ RunStats run_stats_from_json(const nlohmann::json& j) {
     const std::string type = r.at("type");
     x.type = type == "R0" ? CellType::R0 : CellType::R1;
     x.traversals = r.at("traversals");
-    x.port_events = r.at("port_events").get<std::array<std::int64_t, 8>>();
-    x.max_fifo = r.at("max_fifo").get<std::array<int, 4>>();
+    x.port_events = r.at("port_events").get<std::array<std::int64_t, kPorts>>();
+    x.max_fifo = r.at("max_fifo").get<std::array<int, kSides>>();
     x.stall_cycles = r.at("stall_cycles");
     x.activations = r.at("activations");
     s.routers.push_back(x);

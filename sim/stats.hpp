@@ -1,8 +1,11 @@
 #pragma once
-// What a run measures. Blocks count into these structures; worker processes serialise them
-// to JSON and the parent merges them (merge() adds counts, keeps maxima, concatenates samples).
+// What a run measures. Each block counts only into its own structures (RouterStats or
+// TileStats, and its SampleCounters); the Chip gathers them when a sample ends, as a global
+// statistics collector would. Worker processes serialise RunStats to JSON and the parent
+// merges them (merge() adds counts, keeps maxima, concatenates samples).
 #include <array>
 #include <cstdint>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -12,12 +15,15 @@
 
 namespace mosaic::sim {
 
+// Ports of a router or tile: an input and an output per side, in arch.hpp's port vector order.
+constexpr int kPorts = static_cast<int>(std::tuple_size_v<PortVector>);
+
 struct RouterStats {
   GridPos pos;
   CellType type = CellType::R1;
   std::int64_t traversals = 0;              // events that crossed this router
-  std::array<std::int64_t, 8> port_events{};  // port vector order: in_N..in_W, out_N..out_W
-  std::array<int, 4> max_fifo{};             // aer: largest occupancy of each input FIFO
+  std::array<std::int64_t, kPorts> port_events{};  // port vector order: in_N..in_W, out_N..out_W
+  std::array<int, kSides> max_fifo{};              // aer: largest occupancy of each input FIFO
   std::int64_t stall_cycles = 0;             // aer: cycles an output waited for room downstream
   std::int64_t activations = 0;              // times the block's process ran (event-driven: only with work)
 };
@@ -42,6 +48,20 @@ struct DeliveryRecord {
   int applied_step = 0;  // the step it was applied in (later than `step` when late)
   Cycle emitted = 0;
   Cycle delivered = 0;
+};
+
+// Adds one delivery of `latency` cycles to a histogram indexed by cycles.
+void add_latency(std::vector<std::int64_t>& histogram, Cycle latency);
+
+// What one block counts during the sample in progress towards the sample's and the run's
+// totals; the Chip adds every block's counters up when the sample ends and clears them.
+struct SampleCounters {
+  std::int64_t router_traversals = 0;
+  std::int64_t deliveries = 0;
+  std::int64_t synaptic_events = 0;
+  std::int64_t late_events = 0;
+  std::vector<std::int64_t> latency_histogram;  // [cycles from emission to delivery] -> deliveries
+  std::vector<DeliveryRecord> deliveries_made;  // record_deliveries only
 };
 
 struct SampleResult {
@@ -81,7 +101,6 @@ struct RunStats {
   double reference_cpu_seconds = 0;
 
   std::int64_t events() const { return router_traversals + deliveries; }
-  void add_latency(Cycle latency);
   void merge(const RunStats& other);
 };
 

@@ -29,6 +29,35 @@ Fixture make_fixture(const std::string& name, int recordings) {
   return f;
 }
 
+// The blocks count only into their own statistics and the Chip gathers them at each sample's
+// end: the run's totals must be exactly the sums over the blocks and over the samples.
+void expect_run_totals_are_the_blocks_sums(const RunStats& stats, const Network& net) {
+  std::int64_t traversals = 0, deliveries = 0, synaptic = 0, late = 0, spikes = 0, events = 0, sample_late = 0;
+  for (const RouterStats& r : stats.routers) traversals += r.traversals;
+  for (const TileStats& t : stats.tiles) {
+    deliveries += t.deliveries;
+    synaptic += t.synaptic_events;
+    late += t.late_events;
+    spikes += t.spikes;
+  }
+  for (const SampleResult& s : stats.samples) {
+    events += s.events;
+    sample_late += s.late_events;
+  }
+  EXPECT_EQ(stats.router_traversals, traversals);
+  EXPECT_EQ(stats.deliveries, deliveries);
+  EXPECT_EQ(stats.synaptic_events, synaptic);
+  EXPECT_EQ(stats.late_events, late);
+  EXPECT_EQ(stats.late_events, sample_late);
+  EXPECT_EQ(stats.spikes, spikes);
+  EXPECT_EQ(stats.events(), events);
+  std::int64_t histogram = 0;
+  for (std::int64_t n : stats.latency_histogram) histogram += n;
+  EXPECT_EQ(histogram, deliveries);
+  EXPECT_EQ(stats.neuron_updates,
+            static_cast<std::int64_t>(stats.samples.size()) * net.input.bins * net.arch.num_neurons());
+}
+
 // Runs every sample through simulator and reference; returns the simulator's statistics.
 RunStats expect_identical_spike_trains(const Fixture& f, SimConfig config) {
   config.record_spikes = true;
@@ -53,6 +82,7 @@ RunStats expect_identical_spike_trains(const Fixture& f, SimConfig config) {
   EXPECT_LT(rate, 0.3);
   RunStats stats = sim.stats();
   EXPECT_GT(stats.router_traversals, 10000);
+  expect_run_totals_are_the_blocks_sums(stats, f.net);
   return stats;
 }
 
