@@ -4,11 +4,39 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
+#include <sstream>
 
 #include "models/error.hpp"
 
 namespace mosaic::cochlea {
+namespace {
+
+// libsndfile quietly shortens a file whose header promises more audio than it holds and only
+// notes it in its log ("data : 16000 (should be 7956)" for WAV, "SSND" for AIFF). A truncated
+// recording is an error here: the user should know that part of it is missing.
+void check_data_length(SNDFILE* file, const std::string& path) {
+  std::vector<char> log(1 << 14, '\0');
+  sf_command(file, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size()) - 1);
+  std::istringstream lines(log.data());
+  std::string line;
+  while (std::getline(lines, line)) {
+    line.erase(0, line.find_first_not_of(' '));  // chunks nested in FORM/RIFF are indented
+    const bool data_chunk = line.rfind("data", 0) == 0 || line.rfind("SSND", 0) == 0;
+    const size_t should_be = line.find("(should be ");
+    if (!data_chunk || should_be == std::string::npos) continue;
+    const size_t colon = line.find(':');
+    const long long announced = std::atoll(line.c_str() + colon + 1);
+    const long long present = std::atoll(line.c_str() + should_be + 11);
+    if (announced > present)
+      throw InputError(path, "audio header",
+                       "announces " + std::to_string(announced) + " bytes of audio data, the file holds " +
+                           std::to_string(present) + " (truncated file?)");
+  }
+}
+
+}  // namespace
 
 MonoAudio read_audio(const std::string& path) {
   SF_INFO info{};
@@ -17,6 +45,7 @@ MonoAudio read_audio(const std::string& path) {
   std::unique_ptr<SNDFILE, int (*)(SNDFILE*)> file(raw, sf_close);
   if (info.frames <= 0 || info.channels <= 0 || info.samplerate <= 0)
     throw InputError(path, "audio", "file holds no audio frames");
+  check_data_length(file.get(), path);
   // A header can claim any rate; past these bounds it is damaged, and the resampler's kernel
   // (its length grows with the rate) would not fit in memory.
   constexpr int kMinRateHz = 1000, kMaxRateHz = 768000;
@@ -30,6 +59,7 @@ MonoAudio read_audio(const std::string& path) {
   std::vector<float> block(static_cast<size_t>(block_frames) * info.channels);
   MonoAudio audio;
   audio.sample_rate_hz = info.samplerate;
+  audio.channels_in_file = info.channels;
   for (sf_count_t got; (got = sf_readf_float(file.get(), block.data(), block_frames)) > 0;) {
     for (sf_count_t frame = 0; frame < got; ++frame) {
       float sum = 0.0f;
@@ -38,6 +68,10 @@ MonoAudio read_audio(const std::string& path) {
     }
   }
   if (audio.samples.empty()) throw InputError(path, "audio", "cannot decode audio frames (corrupt file?)");
+  const sf_count_t decoded = static_cast<sf_count_t>(audio.samples.size());
+  if (decoded != info.frames)
+    throw InputError(path, "audio", "header announces " + std::to_string(info.frames) + " frames, only " +
+                                        std::to_string(decoded) + " could be decoded (truncated or corrupt file)");
   for (float value : audio.samples)
     if (!std::isfinite(value)) throw InputError(path, "audio", "non-finite sample values");
   return audio;

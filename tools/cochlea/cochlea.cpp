@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
+#include <utility>
 
 #include "tools/cochlea/audio.hpp"
 
@@ -312,20 +313,53 @@ class FibresAndBushyCells {
   size_t ring_position_ = 0;
 };
 
-// RMS normalisation, level change and Hann-shaped edges, in place.
-void condition_level(std::vector<float>& signal, const CochleaConfig& config) {
-  if (config.target_rms > 0.0 && !signal.empty()) {
-    double sum_squares = 0.0;
-    for (float v : signal) sum_squares += static_cast<double>(v) * v;
-    const double rms = std::sqrt(sum_squares / signal.size());
-    if (rms > 1e-9) {
-      const float scale = static_cast<float>(config.target_rms / rms);
-      for (float& v : signal) v *= scale;
-    }
+// Level of the speech in a recording: the RMS over its speech frames (see CochleaConfig),
+// in dBFS; -inf when no frame qualifies. SHD normalised whole recordings trimmed to the word;
+// measuring on the speech frames gives the same level for a word with pauses or silence
+// around it, and leaves silence and quiet noise floors unamplified.
+double speech_level_dbfs(const std::vector<float>& signal, const CochleaConfig& config) {
+  const size_t frame = std::max<size_t>(1, static_cast<size_t>(config.speech_frame_s * config.internal_rate_hz));
+  std::vector<double> frame_energy;  // mean square per frame
+  for (size_t start = 0; start < signal.size(); start += frame) {
+    const size_t end = std::min(signal.size(), start + frame);
+    double sum = 0.0;
+    for (size_t n = start; n < end; ++n) sum += static_cast<double>(signal[n]) * signal[n];
+    frame_energy.push_back(sum / (end - start));
   }
-  if (config.gain_db != 0.0) {
-    const float gain = static_cast<float>(std::pow(10.0, config.gain_db / 20.0));
+  if (frame_energy.empty()) return -INFINITY;
+  const double loudest = *std::max_element(frame_energy.begin(), frame_energy.end());
+  const double threshold = std::max(loudest * std::pow(10.0, -config.speech_range_db / 10.0),
+                                    std::pow(10.0, config.speech_floor_dbfs / 10.0));
+  double sum = 0.0;
+  size_t count = 0;
+  for (double energy : frame_energy)
+    if (energy >= threshold && energy > 0.0) sum += energy, ++count;
+  return count == 0 ? -INFINITY : 10.0 * std::log10(sum / count);
+}
+
+// Normalisation on the speech, level change, middle-ear high-pass and Hann-shaped edges,
+// in place. Returns the speech level (dBFS) and the normalisation gain (dB).
+std::pair<double, double> condition_level(std::vector<float>& signal, const CochleaConfig& config) {
+  const double level_dbfs = speech_level_dbfs(signal, config);
+  double gain_db = config.gain_db, normalisation_db = 0.0;
+  if (config.target_rms > 0.0 && std::isfinite(level_dbfs)) {
+    normalisation_db = 20.0 * std::log10(config.target_rms) - level_dbfs;
+    gain_db += normalisation_db;
+  }
+  if (gain_db != 0.0) {
+    const float gain = static_cast<float>(std::pow(10.0, gain_db / 20.0));
     for (float& v : signal) v *= gain;
+  }
+  if (config.middle_ear_highpass_hz > 0.0) {  // first order, bilinear transform of s / (s + wc)
+    const double k = std::tan(M_PI * config.middle_ear_highpass_hz / config.internal_rate_hz);
+    const double b0 = 1.0 / (1.0 + k), a1 = (1.0 - k) / (1.0 + k);
+    double previous_in = 0.0, previous_out = 0.0;
+    for (float& v : signal) {
+      const double out = b0 * (v - previous_in) + a1 * previous_out;
+      previous_in = v;
+      previous_out = out;
+      v = static_cast<float>(out);
+    }
   }
   const size_t ramp = std::min(signal.size() / 2, static_cast<size_t>(config.edge_ramp_s * config.internal_rate_hz));
   for (size_t i = 0; i < ramp; ++i) {
@@ -333,6 +367,7 @@ void condition_level(std::vector<float>& signal, const CochleaConfig& config) {
     signal[i] *= weight;
     signal[signal.size() - 1 - i] *= weight;
   }
+  return {level_dbfs, normalisation_db};
 }
 
 // Decaying filter states reach subnormal floats, which are 10-100x slower on x86; the model
@@ -369,7 +404,7 @@ Cochlea::Cochlea(CochleaConfig config) : config_(config), cf_hz_(characteristic_
 SpikeTrain Cochlea::run(const std::vector<float>& audio, double sample_rate_hz, uint64_t seed) const {
   const FlushSubnormals flush_subnormals;
   std::vector<float> signal = resample(audio, sample_rate_hz, config_.internal_rate_hz);
-  condition_level(signal, config_);
+  const auto [level_dbfs, normalisation_db] = condition_level(signal, config_);
   signal.resize(signal.size() + static_cast<size_t>(config_.tail_s * config_.internal_rate_hz), 0.0f);
 
   const size_t channels = cf_hz_.size();
@@ -383,6 +418,8 @@ SpikeTrain Cochlea::run(const std::vector<float>& audio, double sample_rate_hz, 
   std::vector<uint16_t> fired;
   SpikeTrain train;
   train.duration_s = signal.size() * dt;
+  train.speech_level_dbfs = level_dbfs;
+  train.normalisation_gain_db = normalisation_db;
   for (size_t n = 0; n < signal.size(); ++n) {
     filterbank.step(signal[n], displacement.data());
     hair_cells.step(displacement.data(), release_probability.data());

@@ -1,10 +1,12 @@
 #pragma once
 // A model of the cochlea after the chain that made the Spiking Heidelberg Digits
 // ([S]; models/SPEC.md sections 4.3 and 6), turning audio into spikes on 700 channels:
-//   RMS normalisation -> gammatone basilar-membrane filterbank (channel 0 = 22.5 kHz,
+//   level normalisation on the speech -> middle-ear high-pass -> broad gammatone basilar-membrane
+//   filterbank (channel 0 = 22.5 kHz,
 //   channel 699 = 100 Hz, log-spaced) -> Meddis inner hair cell -> 40 stochastic fibres
 //   with 1 ms refractoriness -> one bushy-cell LIF neuron per channel.
 // Equations and parameters: tools/cochlea/README.md.
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -24,21 +26,35 @@ struct HairCellParams {
   double firing_h = 50000.0;
   double max_free_transmitter_M = 1.0;
   // Filterbank output (full-scale units) to the hair-cell stimulus s; sets the sound level
-  // of a 0.3-RMS input on the Meddis model's input scale.
-  double stimulus_scale = 1500.0;
+  // of a 0.3-RMS input on the Meddis model's input scale. Chosen so that speech stays below
+  // saturation (s around B) as in SHD's chain (tools/cochlea/README.md, "Channel map").
+  double stimulus_scale = 200.0;
 };
 
 struct CochleaConfig {
   // Front end.
   double internal_rate_hz = 16000.0;  // everything runs at this rate; audio is resampled to it
-  double target_rms = 0.3;            // RMS normalisation as in SHD; 0 keeps the input level
+  // Level normalisation on the speech (tools/cochlea/README.md, "Silence"): the RMS over the
+  // speech frames is brought to target_rms. Speech frames are the frames of speech_frame_s that
+  // are at most speech_range_db below the loudest frame and above speech_floor_dbfs; a recording
+  // without any (silence, a quiet noise floor) keeps its level.
+  double target_rms = 0.3;            // as in SHD; 0 keeps the input level
+  double speech_frame_s = 0.02;
+  double speech_range_db = 30.0;
+  double speech_floor_dbfs = -50.0;
   double gain_db = 0.0;               // level change after normalisation (corpus augmentation)
   double edge_ramp_s = 0.005;         // Hann-shaped fade-in and fade-out
+  // Outer and middle ear: first-order high-pass. SHD's hydrodynamic model is driven through
+  // the stapes, which passes low frequencies weakly; 0 = off.
+  double middle_ear_highpass_hz = 200.0;
   // Basilar membrane.
   int channels = kShdChannels;
   double highest_cf_hz = 22500.0;     // channel 0
   double lowest_cf_hz = 100.0;        // last channel
-  double bandwidth_erb_factor = 1.019;
+  // Bandwidth in ERB (Glasberg & Moore 1990). 5: the broad tuning of a passive basilar
+  // membrane like SHD's hydrodynamic model (Q about 1.5 at 1 kHz), not the sharp tuning of the
+  // living, active cochlea (1.019 ERB, Q about 9) that gammatone filters usually model.
+  double bandwidth_erb_factor = 5.0;
   double silent_above_nyquist_fraction = 0.9;  // channels with CF above this part of Nyquist get no input
   HairCellParams hair_cell;
   // Auditory-nerve fibres.
@@ -61,6 +77,8 @@ struct SpikeTrain {
   std::vector<float> times_s;    // sorted
   std::vector<uint16_t> channels;
   double duration_s = 0.0;
+  double speech_level_dbfs = -INFINITY;  // RMS over the speech frames; -inf: no speech frame
+  double normalisation_gain_db = 0.0;    // gain the normalisation applied (0 without speech)
 };
 
 // Characteristic frequency of every channel, channel 0 highest.

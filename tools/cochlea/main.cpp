@@ -152,6 +152,11 @@ int run(const Options& options) {
         config.gain_db += recording.gain_db;
         const coch::Cochlea cochlea(config);
         const coch::MonoAudio audio = coch::read_audio(recording.path);
+        if (audio.channels_in_file > 1) {
+          std::lock_guard<std::mutex> lock(failure_mutex);
+          fmt::print(stderr, "mosaic-cochlea: note: {}: {} channels mixed to mono\n", recording.path,
+                     audio.channels_in_file);
+        }
         coch::SpikeTrain train = cochlea.run(audio.samples, audio.sample_rate_hz, recording_seed(options.seed, i));
         samples[i].times = std::move(train.times_s);
         samples[i].units = std::move(train.channels);
@@ -188,10 +193,12 @@ int main(int argc, char** argv) {
   Options options;
   CLI::App app{
       "mosaic-cochlea: turn speech recordings into spike trains in the layout of the Spiking Heidelberg Digits.\n"
-      "Model: RMS normalisation, 700-channel gammatone basilar membrane (channel 0 = 22.5 kHz,\n"
-      "channel 699 = 100 Hz), Meddis inner hair cells, 40 stochastic fibres and one bushy-cell LIF\n"
-      "per channel (tools/cochlea/README.md). One sample per input file (WAV, FLAC, ...; any rate;\n"
-      "stereo mixed down). Labels 0-9 are English zero..nine, 10-19 German null..neun.\n"
+      "Model: level normalised on the speech (silence and quiet noise keep their level), middle-ear\n"
+      "high-pass, 700-channel broad gammatone basilar membrane (channel 0 = 22.5 kHz, channel 699 =\n"
+      "100 Hz), Meddis inner hair cells, 40 stochastic fibres and one bushy-cell LIF per channel\n"
+      "(tools/cochlea/README.md). One sample per input file: anything libsndfile reads (WAV, FLAC,\n"
+      "AIFF, ...; 8-32-bit integer or float; any rate; several channels mixed to mono, noted on\n"
+      "stderr). Labels 0-9 are English zero..nine, 10-19 German null..neun.\n"
       "Example: mosaic-cochlea --out digits.h5 --label seven --speaker 3 take1.wav take2.flac"};
   app.add_option("--out", options.out_path, "output HDF5 file (SHD layout)")->required();
   app.add_option("--label", options.label_text, "label of every input: 0-19 or the word (zero..nine, null..neun); default 0");
@@ -201,8 +208,13 @@ int main(int argc, char** argv) {
                  "list file, one 'PATH LABEL [SPEAKER [GAIN_DB]]' per line; without IN files every listed file is used");
   app.add_option("--jobs,-j", options.jobs, "worker threads (results do not depend on it)")->check(CLI::PositiveNumber);
   app.add_flag("--progress", options.progress, "show a progress bar on stderr");
-  app.add_option("--rms", options.cochlea.target_rms, "RMS the audio is normalised to, 0 = keep its level (default 0.3)")
+  app.add_option("--rms", options.cochlea.target_rms,
+                 "RMS the speech frames are normalised to, 0 = keep the input level (default 0.3)")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--speech-floor-db", options.cochlea.speech_floor_dbfs,
+                 "frames quieter than this (dBFS) are never speech; a recording without speech frames keeps "
+                 "its level (default -50)")
+      ->check(CLI::Range(-200.0, 0.0));
   app.add_option("--gain-db", options.cochlea.gain_db, "level change after normalisation, dB (default 0)");
   app.add_option("--rate", options.cochlea.internal_rate_hz, "internal sample rate of the model, Hz (default 16000)")
       ->check(CLI::Range(8000.0, 96000.0));
