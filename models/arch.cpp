@@ -184,6 +184,7 @@ nlohmann::json arch_to_json(const Arch& arch) {
 
 Arch arch_from_json(const nlohmann::json& j, const std::string& file, const std::string& field) {
   const JsonFields f(j, file, field);
+  f.only({"rows", "cols", "neurons_per_tile", "capacity", "timing", "energy"});
   const auto rows = static_cast<int>(f.integer("rows", 1, 1024));
   const auto cols = static_cast<int>(f.integer("cols", 1, 1024));
   const auto k = static_cast<int>(f.integer("neurons_per_tile", 1, 65536));
@@ -195,18 +196,21 @@ Arch arch_from_json(const nlohmann::json& j, const std::string& file, const std:
   }
   if (f.has("capacity")) {
     const JsonFields cap = f.object("capacity");
+    cap.only({"nt", "r0", "r1"});
     if (cap.has("nt")) arch.capacity.nt = ports_from_json(cap, "nt");
     if (cap.has("r0")) arch.capacity.r0 = ports_from_json(cap, "r0");
     if (cap.has("r1")) arch.capacity.r1 = ports_from_json(cap, "r1");
   }
   if (f.has("timing")) {
     const JsonFields t = f.object("timing");
+    t.only({"router_cycles", "tile_cycles", "tick_cycles"});
     arch.timing.router_cycles = static_cast<int>(t.integer_or("router_cycles", 0, 1000000, arch.timing.router_cycles));
     arch.timing.tile_cycles = static_cast<int>(t.integer_or("tile_cycles", 0, 1000000, arch.timing.tile_cycles));
     arch.timing.tick_cycles = static_cast<int>(t.integer_or("tick_cycles", 0, 100000000, arch.timing.tick_cycles));
   }
   if (f.has("energy")) {
     const JsonFields e = f.object("energy");
+    e.only({"router_traversal_pj", "synaptic_event_pj", "neuron_update_pj", "placeholder"});
     auto energy_value = [&](const char* key, double fallback) {
       const double v = e.number_or(key, fallback);
       if (v < 0) e.fail(key, "must not be negative");

@@ -6,7 +6,7 @@
 namespace mosaic {
 
 InputError::InputError(const std::string& file, const std::string& field, const std::string& problem)
-    : std::runtime_error(file + ": " + field + ": " + problem), file_(file), field_(field) {}
+    : std::runtime_error(file + ": " + field + ": " + problem), file_(file), field_(field), problem_(problem) {}
 
 int run_tool(const std::string& tool_name, const std::function<int()>& body) {
   try {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "models/atomic_file.hpp"
+#include "models/checksum.hpp"
 #include "models/error.hpp"
 #include "models/json_fields.hpp"
 
@@ -81,6 +82,7 @@ float finite_float(const nlohmann::json& v, const std::string& file, const std::
 
 Network network_from_json(const nlohmann::json& j, const std::string& file) {
   const JsonFields top(j, file, "");
+  top.only({"format", "version", "arch", "neuron", "input", "recurrent", "output", "provenance"});
   if (top.string("format") != "mosaic-net") top.fail("format", "must be \"mosaic-net\"");
   const long version = top.integer("version", 0, 1000);
   if (version != kNetworkFormatVersion) {
@@ -90,6 +92,7 @@ Network network_from_json(const nlohmann::json& j, const std::string& file) {
   net.arch = arch_from_json(top.value("arch"), file, "arch");
 
   const JsonFields neuron = top.object("neuron");
+  neuron.only({"alpha", "threshold", "reset", "dt_ms", "tau_ms"});
   const auto& alpha = neuron.value("alpha");
   net.neuron.alpha.clear();
   if (alpha.is_array()) {
@@ -104,7 +107,8 @@ Network network_from_json(const nlohmann::json& j, const std::string& file) {
   net.neuron.tau_ms = neuron.number_or("tau_ms", net.neuron.tau_ms);
 
   const JsonFields input = top.object("input");
-  net.input.shd_channels = static_cast<int>(input.integer("shd_channels", 1, 1 << 20));
+  input.only({"shd_channels", "bins", "t_max_s", "n_inp", "interleave_k", "weights"});
+  net.input.shd_channels = static_cast<int>(input.integer("shd_channels", 1, kMaxShdChannels));
   net.input.bins = static_cast<int>(input.integer("bins", 1, 1 << 20));
   net.input.t_max_s = input.number("t_max_s");
   net.input.n_inp = static_cast<int>(input.integer("n_inp", 1, 1 << 24));
@@ -131,6 +135,7 @@ Network network_from_json(const nlohmann::json& j, const std::string& file) {
   }
 
   const JsonFields output = top.object("output");
+  output.only({"neurons", "num_classes"});
   net.num_classes = static_cast<int>(output.integer("num_classes", 1, 1 << 20));
   const auto& neurons = output.array("neurons");
   for (std::size_t i = 0; i < neurons.size(); ++i) {
@@ -168,7 +173,24 @@ void validate_network(const Network& net, const std::string& file) {
     fail("input.n_inp", "is " + std::to_string(net.input.n_inp) + "; the chip has room for at most " +
                             std::to_string(net.arch.num_tiles() * k) + " input lines");
   }
-  if (net.input.interleave_k < 1) fail("input.interleave_k", "must be positive");
+  // models/SPEC.md section 4: k = ceil(shd_channels / n_inp) subsets cover every channel once;
+  // any other k silently runs too many subsets (repeated data) or drops channels.
+  if (net.input.shd_channels < 1 || net.input.shd_channels > kMaxShdChannels) {
+    fail("input.shd_channels", "is " + std::to_string(net.input.shd_channels) + ", must be in 1.." +
+                                   std::to_string(kMaxShdChannels) + " (channel ids are uint16)");
+  }
+  if (net.input.n_inp > net.input.shd_channels) {
+    fail("input.n_inp", "is " + std::to_string(net.input.n_inp) + ", more than the " +
+                            std::to_string(net.input.shd_channels) + " SHD channels");
+  }
+  const int k_expected = interleave_factor(net.input.shd_channels, net.input.n_inp);
+  if (net.input.interleave_k != k_expected) {
+    fail("input.interleave_k", "is " + std::to_string(net.input.interleave_k) + "; " +
+                                   std::to_string(net.input.shd_channels) + " channels into n_inp " +
+                                   std::to_string(net.input.n_inp) + " give ceil(" +
+                                   std::to_string(net.input.shd_channels) + " / " + std::to_string(net.input.n_inp) +
+                                   ") = " + std::to_string(k_expected));
+  }
   for (std::size_t i = 0; i < net.input.weights.size(); ++i) {
     const auto& s = net.input.weights[i];
     const std::string field = "input.weights[" + std::to_string(i) + "]";
@@ -231,14 +253,7 @@ std::string network_digest(const Network& net) {
   content.erase("provenance");
   for (const char* key : {"timing", "energy", "capacity"}) content["arch"].erase(key);
   const std::string text = content.dump();
-  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bit
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  char out[17];
-  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash));
-  return out;
+  return hex64(fnv1a64(text.data(), text.size()));
 }
 
 }  // namespace mosaic

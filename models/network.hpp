@@ -13,6 +13,8 @@
 namespace mosaic {
 
 constexpr int kNetworkFormatVersion = 1;
+// SHD channel ids are uint16 on file, so a layout has at most 65536 channels.
+constexpr int kMaxShdChannels = 65536;
 
 struct NeuronParams {
   std::vector<float> alpha{0.97802293f};  // one shared value, or one per neuron

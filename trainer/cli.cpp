@@ -180,6 +180,8 @@ int run_cli(int argc, char** argv) {
   check(config.model.t_max_s > 0, "--t-max", "must be > 0");
   check(config.model.tau_ms > 0 && config.model.dt_ms > 0, "--tau", "tau and dt must be > 0");
   check(config.model.theta > 0, "--theta", "must be > 0");
+  check(config.model.shd_channels >= 1 && config.model.shd_channels <= kMaxShdChannels, "--shd-channels",
+        "must be in 1.." + std::to_string(kMaxShdChannels) + " (channel ids are uint16)");
   check(config.model.n_inp >= 0 && config.model.n_inp <= 65535, "--n-inp", "must be in 0..65535");
   check(config.model.num_classes >= 1 && config.model.num_classes <= k, "--classes",
         "the outputs must fit in the last tile (1.." + std::to_string(k) + ")");
