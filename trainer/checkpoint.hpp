@@ -1,7 +1,8 @@
 #pragma once
 // Checkpoints: one file, written atomically after every epoch. A JSON header line (format,
-// the run's identity, epoch, Adam step, the log so far, array sizes) followed by the raw
-// float32 arrays and the link map, so weights and moments come back bit for bit.
+// the run's identity, epoch, Adam step, the log so far, array sizes, payload size and its
+// FNV-1a checksum) followed by the payload: the raw float32 arrays and the link map, so
+// weights and moments come back bit for bit.
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -12,8 +13,17 @@ namespace mosaic::train {
 
 void write_checkpoint(const std::string& path, const nlohmann::json& identity, const TrainingState& state);
 
-// Refuses (InputError) a file that is not a checkpoint or was written for another run
-// (`identity` differs: configuration, data files). `links` gives the shape of the link map.
-TrainingState read_checkpoint(const std::string& path, const nlohmann::json& identity, const LinkMap& links);
+// What the run expects of its checkpoint: nothing in the file is trusted beyond it.
+struct CheckpointShape {
+  const TrainingState* fresh = nullptr;  // a state of this run: array and link-map sizes, arch
+  int epochs = 0;                        // the run's --epochs: epochs_done is in 0..epochs
+  long steps_per_epoch = 0;              // Adam updates per epoch: adam_step = epochs_done x this
+};
+
+// Refuses (InputError naming the file and the field) a file that is not a checkpoint, was
+// written for another run (`identity` differs: configuration, data files), is damaged (the
+// checksum, the sizes, trailing bytes) or holds values outside their range (epochs, Adam step,
+// link flags other than 0/1, weights or moments that are not finite).
+TrainingState read_checkpoint(const std::string& path, const nlohmann::json& identity, const CheckpointShape& shape);
 
 }  // namespace mosaic::train

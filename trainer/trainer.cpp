@@ -125,10 +125,11 @@ void Trainer::refresh_links() {
   kernel_.set_links(state_.links);
 }
 
-long Trainer::total_steps() const {
-  const long batches = (static_cast<long>(train_.size()) + config_.batch - 1) / config_.batch;
-  return batches * config_.epochs;
+long Trainer::steps_per_epoch() const {
+  return (static_cast<long>(train_.size()) + config_.batch - 1) / config_.batch;
 }
+
+long Trainer::total_steps() const { return steps_per_epoch() * config_.epochs; }
 
 void Trainer::baseline_penalty(Parameters& gradient, double& penalty) const {
   // lambda mean(M W^2) over the N x N matrix; its gradient 2 lambda M W / N^2.
@@ -350,7 +351,8 @@ int train_run(const TrainConfig& config, const RunFiles& files) {
   nlohmann::json identity = config.to_json();
   identity["data"] = data_files;
   if (files.resume && std::filesystem::exists(files.checkpoint)) {
-    trainer.restore(read_checkpoint(files.checkpoint, identity, trainer.state().links));
+    const CheckpointShape shape{&trainer.state(), config.epochs, trainer.steps_per_epoch()};
+    trainer.restore(read_checkpoint(files.checkpoint, identity, shape));
     std::cerr << "mosaic-train: resuming " << files.checkpoint << " after epoch " << trainer.state().epochs_done << "\n";
   }
   int epochs_this_run = 0;

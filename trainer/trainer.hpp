@@ -49,6 +49,9 @@ class Trainer {
   // config, synapse counts, memory); the caller adds the accuracies to its provenance.
   Network network(const nlohmann::json& data_files) const;
 
+  // Adam updates per epoch: one per mini-batch.
+  long steps_per_epoch() const;
+
   // Subset-samples of the training set scored per epoch (a fixed draw of stream Data).
   const std::vector<std::size_t>& train_eval_indices() const { return train_eval_indices_; }
 
