@@ -1,19 +1,28 @@
 #include "models/shd.hpp"
 
+#include <fcntl.h>
 #include <hdf5.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
+#include <unordered_set>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "models/atomic_file.hpp"
 #include "models/error.hpp"
+#include "models/input_file.hpp"
 
 namespace mosaic {
 
@@ -148,27 +157,41 @@ bool is_ieee_half(hid_t type) {
 
 bool is_numeric_class(H5T_class_t type_class) { return type_class == H5T_INTEGER || type_class == H5T_FLOAT; }
 
-// Frees what HDF5 allocated for a vlen read, also when copying the data out throws.
-class VlenReadBuffers {
+// The memory of vlen reads: HDF5 allocates each sample's array through this manager, which
+// records every block (so all are freed on every path, a failed read included) and refuses
+// any single block larger than `limit` bytes, so that a corrupt length on file ends the read
+// with an error instead of a huge allocation.
+class VlenMemory {
  public:
-  VlenReadBuffers(hid_t memory_type, hid_t memory_space, std::size_t count)
-      : memory_type_(memory_type), memory_space_(memory_space), buffers_(count, hvl_t{0, nullptr}) {}
-  ~VlenReadBuffers() {
-    if (filled_) H5Dvlen_reclaim(memory_type_, memory_space_, H5P_DEFAULT, buffers_.data());
+  explicit VlenMemory(std::size_t limit) : limit_(limit), transfer_(checked_id(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "H5Pcreate xfer")) {
+    check(H5Pset_vlen_mem_manager(transfer_.get(), &VlenMemory::allocate, this, &VlenMemory::release, this),
+          "H5Pset_vlen_mem_manager");
   }
-  VlenReadBuffers(const VlenReadBuffers&) = delete;
-  VlenReadBuffers& operator=(const VlenReadBuffers&) = delete;
+  ~VlenMemory() {
+    for (void* block : blocks_) std::free(block);
+  }
+  VlenMemory(const VlenMemory&) = delete;
+  VlenMemory& operator=(const VlenMemory&) = delete;
 
-  hvl_t* data() { return buffers_.data(); }
-  const hvl_t& operator[](std::size_t i) const { return buffers_[i]; }
-  // Only after a successful read: a failed H5Dread leaves the buffers in an unknown state.
-  void mark_filled() { filled_ = true; }
+  hid_t transfer() const { return transfer_.get(); }
 
  private:
-  hid_t memory_type_;
-  hid_t memory_space_;
-  std::vector<hvl_t> buffers_;
-  bool filled_ = false;
+  static void* allocate(std::size_t size, void* self) {
+    auto* memory = static_cast<VlenMemory*>(self);
+    if (size > memory->limit_) return nullptr;
+    void* block = std::malloc(size == 0 ? 1 : size);
+    if (block != nullptr) memory->blocks_.insert(block);
+    return block;
+  }
+  static void release(void* block, void* self) {
+    if (block == nullptr) return;
+    static_cast<VlenMemory*>(self)->blocks_.erase(block);
+    std::free(block);
+  }
+
+  std::size_t limit_;
+  H5Id transfer_;
+  std::unordered_set<void*> blocks_;
 };
 
 }  // namespace
@@ -188,6 +211,7 @@ struct ShdReader::Impl {
   H5Id times_memory_type;
   H5Id units_memory_type;  // vlen of native int: out-of-range ids stay visible, never wrap
   std::size_t sample_count = 0;
+  std::size_t file_size = 0;  // bounds every size read from the file
   std::vector<int> labels;
   std::vector<int> speakers;
   ShdExtra extra;
@@ -202,6 +226,8 @@ struct ShdReader::Impl {
   }
 
   void open_file();
+  void check_vlen_storage() const;
+  std::vector<uint32_t> stored_lengths(const H5Id& dataset, const std::string& name) const;
   bool exists(const std::string& name) const;
   H5Id open_dataset(const std::string& name) const;
   std::size_t rows_of(const H5Id& dataset, const std::string& name) const;
@@ -220,11 +246,12 @@ struct ShdReader::Impl {
 };
 
 void ShdReader::Impl::open_file() {
+  check_input_file(path);
   std::error_code ignored;
-  if (!std::filesystem::exists(path, ignored)) throw error("file", "does not exist");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw error("file", "is not an HDF5 file");
+  file_size = static_cast<std::size_t>(std::filesystem::file_size(path, ignored));
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw error("(file)", "is not an HDF5 file");
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) throw error("file", "cannot be opened as an HDF5 file");
+  if (id < 0) throw error("(file)", "cannot be opened as an HDF5 file");
   file = H5Id(id, H5Fclose);
 }
 
@@ -253,6 +280,8 @@ std::size_t ShdReader::Impl::rows_of(const H5Id& dataset, const std::string& nam
   if (rank != 1) throw error(name, fmt::format("expected a one-dimensional dataset, found rank {}", rank));
   hsize_t rows = 0;
   check(H5Sget_simple_extent_dims(space.get(), &rows, nullptr), "H5Sget_simple_extent_dims");
+  // Every row takes at least a byte on file: a larger count is a damaged dataspace.
+  if (rows > file_size) throw error(name, fmt::format("claims {} rows, more than the file's {} bytes hold", rows, file_size));
   return static_cast<std::size_t>(rows);
 }
 
@@ -296,14 +325,15 @@ std::vector<std::string> ShdReader::Impl::read_strings(const H5Id& dataset, cons
     H5Id memory_space = checked_id(H5Screate_simple(1, std::array<hsize_t, 1>{count}.data(), nullptr),
                                    H5Sclose, "H5Screate_simple");
     std::vector<char*> pointers(count, nullptr);
-    if (H5Dread(dataset.get(), memory_type.get(), memory_space.get(), H5S_ALL, H5P_DEFAULT, pointers.data()) < 0) {
+    VlenMemory memory(file_size + 1);
+    if (H5Dread(dataset.get(), memory_type.get(), memory_space.get(), H5S_ALL, memory.transfer(), pointers.data()) < 0) {
       throw error(name, "cannot be read as strings");
     }
     for (const char* text : pointers) strings.emplace_back(text != nullptr ? text : "");
-    H5Dvlen_reclaim(memory_type.get(), memory_space.get(), H5P_DEFAULT, pointers.data());
   } else {
     // One byte more than on file and null-terminated: HDF5 converts any padding to nulls.
     const std::size_t width = H5Tget_size(file_type.get()) + 1;
+    if (width > file_size) throw error(name, fmt::format("strings of {} bytes in a file of {} bytes", width, file_size));
     check(H5Tset_size(memory_type.get(), width), "H5Tset_size fixed");
     check(H5Tset_strpad(memory_type.get(), H5T_STR_NULLTERM), "H5Tset_strpad");
     std::vector<char> buffer(count * width, '\0');
@@ -320,10 +350,11 @@ std::vector<std::string> ShdReader::Impl::read_strings(const H5Id& dataset, cons
 
 void ShdReader::Impl::read_labels_and_speakers() {
   H5Id labels_dataset = open_dataset(kLabels);
-  labels = read_integers(labels_dataset, kLabels);
-  if (labels.size() != sample_count) {
-    throw error(kLabels, fmt::format("has {} rows but {} has {}", labels.size(), kTimes, sample_count));
+  const std::size_t label_rows = rows_of(labels_dataset, kLabels);
+  if (label_rows != sample_count) {
+    throw error(kLabels, fmt::format("has {} rows but {} has {}", label_rows, kTimes, sample_count));
   }
+  labels = read_integers(labels_dataset, kLabels);
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] < 0 || labels[i] >= num_classes) {
       throw error(kLabels, fmt::format("sample {}: label {} outside 0..{}", i, labels[i], num_classes - 1));
@@ -331,10 +362,11 @@ void ShdReader::Impl::read_labels_and_speakers() {
   }
   if (!exists(kSpeaker)) return;
   H5Id speaker_dataset = open_dataset(kSpeaker);
-  speakers = read_integers(speaker_dataset, kSpeaker);
-  if (speakers.size() != sample_count) {
-    throw error(kSpeaker, fmt::format("has {} rows but {} has {}", speakers.size(), kTimes, sample_count));
+  const std::size_t speaker_rows = rows_of(speaker_dataset, kSpeaker);
+  if (speaker_rows != sample_count) {
+    throw error(kSpeaker, fmt::format("has {} rows but {} has {}", speaker_rows, kTimes, sample_count));
   }
+  speakers = read_integers(speaker_dataset, kSpeaker);
   for (std::size_t i = 0; i < speakers.size(); ++i) {
     if (speakers[i] < 0) throw error(kSpeaker, fmt::format("sample {}: negative speaker {}", i, speakers[i]));
   }
@@ -384,6 +416,68 @@ void ShdReader::Impl::choose_times_memory_type() {
   times_memory_type = make_vlen_type(native_half.get());
 }
 
+// The lengths of a vlen dataset's arrays, read from the raw dataset bytes without following
+// them into the heap: on file each element is a 4-byte length and a global heap id (address
+// of sizeof_addr bytes, 4-byte index), little-endian (HDF5 file format, "Variable-length
+// data"). Only contiguous, unfiltered datasets can be read this way; others give {}.
+std::vector<uint32_t> ShdReader::Impl::stored_lengths(const H5Id& dataset, const std::string& name) const {
+  H5Id creation = checked_id(H5Dget_create_plist(dataset.get()), H5Pclose, "H5Dget_create_plist");
+  if (H5Pget_layout(creation.get()) != H5D_CONTIGUOUS || H5Pget_nfilters(creation.get()) != 0) return {};
+  const haddr_t offset = H5Dget_offset(dataset.get());
+  if (offset == HADDR_UNDEF) return {};
+  H5Id file_creation = checked_id(H5Fget_create_plist(file.get()), H5Pclose, "H5Fget_create_plist");
+  std::size_t sizeof_addr = 0, sizeof_size = 0;
+  hsize_t userblock = 0;
+  check(H5Pget_sizes(file_creation.get(), &sizeof_addr, &sizeof_size), "H5Pget_sizes");
+  check(H5Pget_userblock(file_creation.get(), &userblock), "H5Pget_userblock");
+  const std::size_t element = 4 + sizeof_addr + 4;
+  const std::size_t rows = rows_of(dataset, name);
+  const hsize_t storage = H5Dget_storage_size(dataset.get());
+  if (storage != rows * element) {
+    throw error(name, fmt::format("stores {} bytes for {} rows of {} bytes (damaged file)", storage, rows, element));
+  }
+  const std::size_t start = static_cast<std::size_t>(offset + userblock);
+  if (start > file_size || rows * element > file_size - start) {
+    throw error(name, fmt::format("its data at byte {} ({} bytes) lies beyond the end of the file ({} bytes)", start,
+                                  rows * element, file_size));
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::vector<unsigned char> bytes(rows * element);
+  in.seekg(static_cast<std::streamoff>(start));
+  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (!in) throw error(name, "its data cannot be read");
+  auto little_endian = [&](std::size_t at, std::size_t size) {
+    uint64_t value = 0;
+    for (std::size_t b = 0; b < size && b < 8; ++b) value |= static_cast<uint64_t>(bytes[at + b]) << (8 * b);
+    return value;
+  };
+  std::vector<uint32_t> lengths(rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    lengths[i] = static_cast<uint32_t>(little_endian(i * element, 4));
+    const uint64_t heap_address = little_endian(i * element + 4, sizeof_addr);
+    if (lengths[i] > file_size) {
+      throw error(name, fmt::format("sample {}: length {} exceeds the file's {} bytes (damaged file)", i, lengths[i], file_size));
+    }
+    if (lengths[i] > 0 && heap_address + userblock >= file_size) {
+      throw error(name, fmt::format("sample {}: data address {} beyond the end of the file (damaged file)", i, heap_address));
+    }
+  }
+  return lengths;
+}
+
+// Checks the spike arrays' stored lengths before any H5Dread follows them: a damaged length
+// or heap address would otherwise reach libhdf5's heap code, which trusts them.
+void ShdReader::Impl::check_vlen_storage() const {
+  const std::vector<uint32_t> time_lengths = stored_lengths(times, kTimes);
+  const std::vector<uint32_t> unit_lengths = stored_lengths(units, kUnits);
+  if (time_lengths.empty() || unit_lengths.empty()) return;
+  for (std::size_t i = 0; i < sample_count; ++i) {
+    if (time_lengths[i] != unit_lengths[i]) {
+      throw error(kUnits, fmt::format("sample {}: {} units for {} times", i, unit_lengths[i], time_lengths[i]));
+    }
+  }
+}
+
 template <typename Element, typename Value, typename Convert>
 void ShdReader::Impl::read_vlen_rows(const H5Id& dataset, const H5Id& memory_type, const char* name,
                                      std::size_t begin, std::size_t count,
@@ -394,12 +488,13 @@ void ShdReader::Impl::read_vlen_rows(const H5Id& dataset, const H5Id& memory_typ
   check(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, &start, nullptr, &length, nullptr),
         "H5Sselect_hyperslab");
   H5Id memory_space = checked_id(H5Screate_simple(1, &length, nullptr), H5Sclose, "H5Screate_simple");
-  VlenReadBuffers buffers(memory_type.get(), memory_space.get(), count);
-  if (H5Dread(dataset.get(), memory_type.get(), memory_space.get(), file_space.get(), H5P_DEFAULT,
+  // A sample's array cannot hold more elements than the file has bytes.
+  VlenMemory memory(file_size * sizeof(Element) + sizeof(Element));
+  std::vector<hvl_t> buffers(count, hvl_t{0, nullptr});
+  if (H5Dread(dataset.get(), memory_type.get(), memory_space.get(), file_space.get(), memory.transfer(),
               buffers.data()) < 0) {
-    throw error(name, fmt::format("samples {}..{} cannot be read", begin, begin + count - 1));
+    throw error(name, fmt::format("samples {}..{} cannot be read (damaged file?)", begin, begin + count - 1));
   }
-  buffers.mark_filled();
   rows.assign(count, {});
   for (std::size_t i = 0; i < count; ++i) {
     const Element* first = static_cast<const Element*>(buffers[i].p);
@@ -448,11 +543,75 @@ ShdSample ShdReader::Impl::checked_sample(std::size_t index) const {
   return sample;
 }
 
-ShdReader::ShdReader(const std::string& path, int num_channels, int num_classes)
+namespace {
+
+// Opens the file and reads every sample in a forked child; the child's InputError comes back
+// through a pipe, and a child killed by a signal (a crash inside libhdf5) becomes an
+// InputError naming the file. Where no child can be made, nothing is isolated.
+void read_everything_in_child(const std::string& path, int num_channels, int num_classes) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return;
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    int code = 0;
+    std::string message;
+    try {
+      ShdReader reader(path, num_channels, num_classes, ShdCheck::Layout);
+      reader.validate_all();
+    } catch (const InputError& e) {
+      code = 2;
+      message = e.field() + '\n' + e.problem();
+    } catch (const std::exception& e) {
+      code = 3;
+      message = e.what();
+    }
+    for (std::size_t done = 0; done < message.size();) {
+      const ssize_t n = write(fds[1], message.data() + done, message.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    _exit(code);
+  }
+  close(fds[1]);
+  std::string message;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) != 0;) {
+    if (n > 0) message.append(buffer, static_cast<std::size_t>(n));
+    else if (errno != EINTR) break;
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  if (WIFSIGNALED(status)) {
+    throw InputError(path, "(file)", fmt::format("is damaged: reading it crashed the HDF5 library (signal {}, {})",
+                                                 WTERMSIG(status), strsignal(WTERMSIG(status))));
+  }
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+  if (code == 2) {
+    const std::size_t split = message.find('\n');
+    throw InputError(path, message.substr(0, split), split == std::string::npos ? "" : message.substr(split + 1));
+  }
+  if (code != 0) throw std::runtime_error(fmt::format("reading {} failed: {}", path, message));
+}
+
+}  // namespace
+
+ShdReader::ShdReader(const std::string& path, int num_channels, int num_classes, ShdCheck check)
     : path_(path), impl_(std::make_unique<Impl>()) {
   if (num_channels < 1 || num_channels > 65536) throw std::invalid_argument("ShdReader: num_channels outside 1..65536");
   if (num_classes < 1) throw std::invalid_argument("ShdReader: num_classes must be positive");
   silence_hdf5_errors();
+  if (check == ShdCheck::Everything) {
+    check_input_file(path);
+    read_everything_in_child(path, num_channels, num_classes);
+  }
   Impl& impl = *impl_;
   impl.path = path;
   impl.num_channels = num_channels;
@@ -472,6 +631,7 @@ ShdReader::ShdReader(const std::string& path, int num_channels, int num_classes)
   if (unit_rows != impl.sample_count) {
     throw impl.error(kUnits, fmt::format("has {} rows but {} has {}", unit_rows, kTimes, impl.sample_count));
   }
+  impl.check_vlen_storage();
   impl.read_labels_and_speakers();
   if (impl.sample_count == 0) throw impl.error(kTimes, "the file holds no samples");
   impl.read_extra();
@@ -575,10 +735,14 @@ void write_shd(const std::string& path, const std::vector<ShdSample>& samples, c
     if (with_speakers) speakers.push_back(samples[i].speaker);
   }
 
-  AtomicOutput output(path);
+  // The file is built in memory (HDF5's core driver, no backing store) and written with our
+  // own checked, atomic writer: a full disk is then an InputError naming the output, and
+  // libhdf5 never holds a half-written file open at exit (which crashed at exit before).
+  std::string image;
   {
-    H5Id file = checked_id(H5Fcreate(output.temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                           H5Fclose, "H5Fcreate");
+    H5Id access = checked_id(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate fapl");
+    check(H5Pset_fapl_core(access.get(), 1 << 20, 0), "H5Pset_fapl_core");
+    H5Id file = checked_id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose, "H5Fcreate");
     H5Id half_on_file = make_half_type(H5T_IEEE_F32LE);
     H5Id half_in_memory = make_half_type(H5T_NATIVE_FLOAT);
     H5Id times_file_type = make_vlen_type(half_on_file.get());
@@ -618,8 +782,14 @@ void write_shd(const std::string& path, const std::vector<ShdSample>& samples, c
       }
     }
     check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "H5Fflush");
-  }  // the file is closed before it is renamed into place
-  output.commit();
+    const ssize_t size = H5Fget_file_image(file.get(), nullptr, 0);
+    if (size < 0) throw std::runtime_error("HDF5 call failed: H5Fget_file_image");
+    image.resize(static_cast<std::size_t>(size));
+    if (H5Fget_file_image(file.get(), image.data(), image.size()) != size) {
+      throw std::runtime_error("HDF5 call failed: H5Fget_file_image");
+    }
+  }
+  write_text_atomic(path, image);
 }
 
 BinSpec bin_spec(const InputSpec& input) {

@@ -27,10 +27,19 @@ struct ShdExtra {
   std::vector<int> gender, age, body_height;  // per speaker, may be empty
 };
 
-// Streaming reader: opening checks the layout, samples are read one chunk at a time.
+// What opening a file checks. Layout: datasets, types, shapes, labels, and the stored lengths
+// of the spike arrays against each other and the file size. Everything: also reads every
+// sample once, in a forked child process, so that a damaged file which still crashes
+// libhdf5 (its heap code trusts the file) ends in an InputError instead of a crash, and bad
+// data is refused before a long run starts. Use Layout only for a file already opened with
+// Everything (a worker process of a run that checked it).
+enum class ShdCheck { Layout, Everything };
+
+// Streaming reader: samples are read one chunk at a time.
 class ShdReader {
  public:
-  explicit ShdReader(const std::string& path, int num_channels = kShdChannels, int num_classes = kShdClasses);
+  explicit ShdReader(const std::string& path, int num_channels = kShdChannels, int num_classes = kShdClasses,
+                     ShdCheck check = ShdCheck::Everything);
   ~ShdReader();
   ShdReader(const ShdReader&) = delete;
   ShdReader& operator=(const ShdReader&) = delete;

@@ -380,12 +380,12 @@ TEST_F(ShdTest, StreamsManySamplesAcrossChunks) {
 
 TEST_F(ShdTest, MissingFileAndNonHdf5FileAreRefused) {
   const InputError missing = expect_input_error([&] { ShdReader reader(file("absent.h5")); });
-  EXPECT_EQ(missing.field(), "file");
+  EXPECT_EQ(missing.field(), "(file)");
   EXPECT_EQ(missing.file(), file("absent.h5"));
 
   std::ofstream(file("text.h5")) << "not an HDF5 file\n";
   const InputError not_hdf5 = expect_input_error([&] { ShdReader reader(file("text.h5")); });
-  EXPECT_EQ(not_hdf5.field(), "file");
+  EXPECT_EQ(not_hdf5.field(), "(file)");
   EXPECT_NE(std::string(not_hdf5.what()).find("not an HDF5 file"), std::string::npos);
 }
 
@@ -405,9 +405,8 @@ TEST_F(ShdTest, TimesAndUnitsOfDifferentLengthNameTheSample) {
   RawShd raw = small_raw_shd();
   raw.units[2].pop_back();
   write_raw_shd(file("lengths.h5"), raw);
-  ShdReader reader(file("lengths.h5"));
-  EXPECT_NO_THROW(reader.read(0));
-  const InputError error = expect_input_error([&] { reader.validate_all(); });
+  // Found from the stored lengths when the file is opened, before any sample is read.
+  const InputError error = expect_input_error([&] { ShdReader reader(file("lengths.h5"), 700, 20, ShdCheck::Layout); });
   EXPECT_EQ(error.field(), "spikes/units");
   EXPECT_NE(std::string(error.what()).find("sample 2"), std::string::npos) << error.what();
 }
@@ -433,10 +432,15 @@ TEST_F(ShdTest, UnitOutsideChannelRangeNamesTheSample) {
   RawShd raw = small_raw_shd();
   raw.units[2][1] = 700;
   write_raw_shd(file("unit.h5"), raw);
-  ShdReader reader(file("unit.h5"));
+  ShdReader reader(file("unit.h5"), 700, 20, ShdCheck::Layout);
+  EXPECT_NO_THROW(reader.read(0));
   const InputError error = expect_input_error([&] { reader.validate_all(); });
   EXPECT_EQ(error.field(), "spikes/units");
   EXPECT_NE(std::string(error.what()).find("sample 2: unit 700 outside 0..699"), std::string::npos) << error.what();
+  // Opening with ShdCheck::Everything (the default) reads every sample first, in a child
+  // process, and reports the same error.
+  const InputError at_open = expect_input_error([&] { ShdReader everything(file("unit.h5")); });
+  EXPECT_EQ(std::string(at_open.what()), std::string(error.what()));
 
   // The same file is fine for a reader that expects more channels.
   ShdReader wide(file("unit.h5"), 701);
@@ -451,7 +455,7 @@ TEST_F(ShdTest, NegativeAndNonFiniteTimesNameTheSample) {
     raw.float32_times = std::isnan(bad);  // keep the NaN bit pattern clear of any float16 conversion
     const std::string path = file("time.h5");
     write_raw_shd(path, raw);
-    ShdReader reader(path);
+    ShdReader reader(path, 700, 20, ShdCheck::Layout);
     const InputError error = expect_input_error([&] { reader.validate_all(); });
     EXPECT_EQ(error.field(), "spikes/times") << bad;
     EXPECT_NE(std::string(error.what()).find("sample 2"), std::string::npos) << error.what();
