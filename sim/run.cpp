@@ -6,19 +6,25 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <optional>
 
 #include <fmt/format.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstring>
 
 #include "mapping/mapping.hpp"
 #include "models/atomic_file.hpp"
 #include "models/error.hpp"
 #include "models/json_fields.hpp"
 #include "models/reference.hpp"
+#include "models/signal_cleanup.hpp"
 #include "sim/quantize.hpp"
 #include "sim/simulator.hpp"
 
@@ -56,27 +62,50 @@ void configure_timing_and_energy(const RunOptions& o, LoadedRun& run) {
   if (o.router_traversal_pj && o.synaptic_event_pj && o.neuron_update_pj) run.energy.placeholder = false;
 }
 
-void load_samples(const RunOptions& o, LoadedRun& run) {
+// Checks the whole input once (ShdCheck::Everything reads every recording in a child process,
+// so a damaged file is refused before the run, however it fails) and counts the samples.
+void check_samples(const RunOptions& o, LoadedRun& run) {
   const Network& net = run.trained;
   // The reader refuses channel ids beyond what the network expects, and corrupt files.
-  ShdReader reader(o.input_path, net.input.shd_channels, net.num_classes);
+  ShdReader reader(o.input_path, net.input.shd_channels, net.num_classes, ShdCheck::Everything);
   std::size_t count = reader.size();
   if (o.max_recordings > 0) count = std::min<std::size_t>(count, o.max_recordings);
-  const BinSpec spec = bin_spec(net.input);
-  for (std::size_t i = 0; i < count; ++i)
-    for (BinnedSample& b : bin_all_subsets(reader.read(i), spec)) {
-      b.recording = static_cast<int>(i);
-      run.samples.push_back(std::move(b));
-    }
+  run.spec = bin_spec(net.input);
   run.recordings = static_cast<int>(count);
-  if (run.samples.empty()) throw InputError(o.input_path, "/spikes/times", "holds no sample");
+  run.samples = run.recordings * run.spec.interleave_k;
+  if (run.samples == 0) throw InputError(o.input_path, "/spikes/times", "holds no sample");
 }
+
+// The samples of a run, read and binned one recording at a time as positions are asked for.
+class SampleStream {
+ public:
+  SampleStream(const LoadedRun& run, const std::string& path)
+      : spec_(run.spec),
+        reader_(path, run.trained.input.shd_channels, run.trained.num_classes, ShdCheck::Layout) {}
+
+  const BinnedSample& at(int position) {
+    const int recording = position / spec_.interleave_k;
+    if (recording != recording_) {
+      subsets_ = bin_all_subsets(reader_.read(static_cast<std::size_t>(recording)), spec_);
+      for (BinnedSample& b : subsets_) b.recording = recording;
+      recording_ = recording;
+    }
+    return subsets_[static_cast<std::size_t>(position % spec_.interleave_k)];
+  }
+
+ private:
+  BinSpec spec_;
+  ShdReader reader_;
+  int recording_ = -1;
+  std::vector<BinnedSample> subsets_;
+};
 
 // Writes one byte per finished sample to the parent, or counts in-process.
 using ProgressSink = std::function<void()>;
 
 RunStats run_share(const LoadedRun& run, const RunOptions& o, const std::vector<int>& share, int traced,
                    const ProgressSink& progress) {
+  SampleStream samples(run, o.input_path);
   SimConfig config = run.config;
   const bool noisy = o.noise_sigma > 0;
   const bool with_reference = o.compare_reference || noisy;
@@ -88,7 +117,7 @@ RunStats run_share(const LoadedRun& run, const RunOptions& o, const std::vector<
   std::vector<std::pair<int, int>> compared;  // (reference prediction, differing steps) per sample run
   double reference_cpu_seconds = 0;
   for (std::size_t k = 0; k < share.size(); ++k) {
-    const BinnedSample& sample = run.samples[share[k]];
+    const BinnedSample& sample = samples.at(share[k]);
     const SampleResult result = sim.run(sample, share[k], static_cast<int>(k) < traced);
     if (static_cast<int>(k) + 1 == traced) sim.stop_tracing();
     if (reference) {
@@ -139,35 +168,91 @@ std::vector<int> traced_positions(const LoadedRun& run) {
   std::vector<int> traced;
   if (run.config.trace.vcd_path.empty()) return traced;
   for (int s : run.config.trace.samples)
-    if (s >= 0 && s < static_cast<int>(run.samples.size()) && std::find(traced.begin(), traced.end(), s) == traced.end())
+    if (s >= 0 && s < run.samples && std::find(traced.begin(), traced.end(), s) == traced.end())
       traced.push_back(s);
   return traced;
 }
 
+// The workers' folder: "mosaic-sim-<pid>-XXXXXX" in $TMPDIR (else /tmp). Folders of runs whose
+// process no longer exists (killed with SIGKILL, which cannot be caught) are removed first.
+class WorkerFolder {
+ public:
+  WorkerFolder() {
+    const char* tmpdir = std::getenv("TMPDIR");
+    const std::filesystem::path base = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
+    remove_stale(base);
+    std::string name = (base / fmt::format("mosaic-sim-{}-XXXXXX", ::getpid())).string();
+    if (!mkdtemp(name.data())) {
+      throw InputError(base.string(), "(TMPDIR)", std::string("cannot create the workers' folder: ") + std::strerror(errno));
+    }
+    path_ = name;
+    slot_ = remove_on_signal(path_.string());
+  }
+  ~WorkerFolder() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+    forget_path(slot_);
+  }
+  WorkerFolder(const WorkerFolder&) = delete;
+  WorkerFolder& operator=(const WorkerFolder&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  static void remove_stale(const std::filesystem::path& base) {
+    std::error_code error;
+    for (std::filesystem::directory_iterator it(base, error), end; !error && it != end; it.increment(error)) {
+      const std::string name = it->path().filename().string();
+      const std::string prefix = "mosaic-sim-";
+      if (name.compare(0, prefix.size(), prefix) != 0) continue;
+      const std::size_t dash = name.find('-', prefix.size());
+      if (dash == std::string::npos) continue;
+      const std::string digits = name.substr(prefix.size(), dash - prefix.size());
+      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+      const pid_t owner = static_cast<pid_t>(std::atol(digits.c_str()));
+      std::error_code ignored;
+      if (::kill(owner, 0) != 0 && errno == ESRCH) std::filesystem::remove_all(it->path(), ignored);
+    }
+  }
+
+  std::filesystem::path path_;
+  int slot_ = -1;
+};
+
 RunStats execute_in_workers(const LoadedRun& run, const RunOptions& o, ProgressReport& progress) {
   const std::vector<int> traced = traced_positions(run);
-  char dir_template[] = "/tmp/mosaic-sim-XXXXXX";
-  if (!mkdtemp(dir_template)) throw std::runtime_error("cannot create a temporary folder for the workers");
-  const std::filesystem::path dir(dir_template);
+  const WorkerFolder folder;
+  const std::filesystem::path& dir = folder.path();
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) throw std::runtime_error("cannot create a pipe for the workers");
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
+  const pid_t parent = ::getpid();
   std::vector<pid_t> workers;
+  std::vector<int> worker_slots;
   for (int w = 0; w < o.jobs; ++w) {
     const pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
+      // A worker dies with its parent, whatever kills it (SIGKILL included); the parent may
+      // have died between fork and prctl, hence the check of getppid.
+      reset_signal_cleanup_in_child();
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent) _exit(1);
       close(pipe_fds[0]);
       int status = 0;
       try {
-        const auto share = worker_share(static_cast<int>(run.samples.size()), o.jobs, w, traced);
+        const auto share = worker_share(run.samples, o.jobs, w, traced);
         const RunStats stats = run_share(run, o, share, w == 0 ? static_cast<int>(traced.size()) : 0, [&] {
           const char done = 1;
           if (write(pipe_fds[1], &done, 1) != 1) {}  // progress only; a lost byte is harmless
         });
         write_text_atomic((dir / fmt::format("worker-{}.json", w)).string(), to_json(stats).dump());
+      } catch (const InputError& e) {
+        // Bad input or an unwritable output found by a worker (a full disk under the VCD):
+        // handed to the parent, which reports it once and exits 2.
+        std::ofstream((dir / fmt::format("worker-{}.error", w)).string()) << e.file() << "\n" << e.field() << "\n" << e.problem();
+        status = 2;
       } catch (const std::exception& e) {
         std::cerr << "mosaic-sim: worker " << w << ": " << e.what() << "\n";
         status = 1;
@@ -176,6 +261,7 @@ RunStats execute_in_workers(const LoadedRun& run, const RunOptions& o, ProgressR
       _exit(status);
     }
     workers.push_back(pid);
+    worker_slots.push_back(kill_on_signal(pid));
   }
   close(pipe_fds[1]);
   char buffer[256];
@@ -185,17 +271,23 @@ RunStats execute_in_workers(const LoadedRun& run, const RunOptions& o, ProgressR
   }
   close(pipe_fds[0]);
   bool failed = false;
-  for (pid_t pid : workers) {
+  for (std::size_t i = 0; i < workers.size(); ++i) {
     int status = 0;
-    waitpid(pid, &status, 0);
+    while (waitpid(workers[i], &status, 0) < 0 && errno == EINTR) {}
+    forget_pid(worker_slots[i]);
     failed = failed || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+  }
+  for (int w = 0; w < o.jobs; ++w) {
+    std::ifstream error((dir / fmt::format("worker-{}.error", w)).string());
+    std::string file, field, problem;
+    if (std::getline(error, file) && std::getline(error, field) && std::getline(error, problem)) {
+      throw InputError(file, field, problem);
+    }
   }
   RunStats merged;
   if (!failed)
     for (int w = 0; w < o.jobs; ++w)
       merged.merge(run_stats_from_json(read_json_file((dir / fmt::format("worker-{}.json", w)).string())));
-  std::error_code ignored;
-  std::filesystem::remove_all(dir, ignored);
   if (failed) throw std::runtime_error("a worker process failed (see its message above)");
   return merged;
 }
@@ -231,7 +323,13 @@ LoadedRun load_run(const RunOptions& o) {
   run.simulated = o.quantize_levels >= 2 ? quantize_weights(run.trained, o.quantize_levels) : run.trained;
   run.reference = run.simulated;
   if (o.noise_sigma > 0) run.simulated = add_programming_noise(run.reference, o.noise_sigma, o.noise_seed);
-  load_samples(o, run);
+  check_samples(o, run);
+  if (!run.config.trace.vcd_path.empty()) {
+    // Created now, so an unwritable path is refused before the run; written by the process
+    // that runs the traced samples, renamed into place by execute() when the run succeeded.
+    run.vcd_output = std::make_shared<AtomicOutput>(run.config.trace.vcd_path);
+    run.config.trace.vcd_data_path = run.vcd_output->temp_path();
+  }
   return run;
 }
 
@@ -249,15 +347,16 @@ std::vector<int> worker_share(int samples, int workers, int worker, const std::v
 
 RunStats execute(const LoadedRun& run, const RunOptions& o, double& wall_seconds) {
   const auto start = std::chrono::steady_clock::now();
-  ProgressReport progress(o.progress, static_cast<int>(run.samples.size()));
+  ProgressReport progress(o.progress, run.samples);
   RunStats stats;
   if (o.jobs == 1) {
     const std::vector<int> traced = traced_positions(run);
-    stats = run_share(run, o, worker_share(static_cast<int>(run.samples.size()), 1, 0, traced),
-                      static_cast<int>(traced.size()), [&] { progress.advance(1); });
+    stats = run_share(run, o, worker_share(run.samples, 1, 0, traced), static_cast<int>(traced.size()),
+                      [&] { progress.advance(1); });
   } else {
     stats = execute_in_workers(run, o, progress);
   }
+  if (run.vcd_output) run.vcd_output->commit();
   std::sort(stats.samples.begin(), stats.samples.end(),
             [](const SampleResult& a, const SampleResult& b) { return a.index < b.index; });
   wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

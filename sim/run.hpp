@@ -1,13 +1,16 @@
 #pragma once
 // The run driver of mosaic-sim: loads and checks every input before any simulation starts,
 // runs the samples in one process or in `jobs` forked worker processes (one SystemC
-// elaboration each), and merges their statistics.
+// elaboration each), and merges their statistics. Recordings are read from the SHD file as
+// the run reaches them (memory does not grow with the input's length).
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "mapping/routing_tables.hpp"
+#include "models/atomic_file.hpp"
 #include "models/network.hpp"
 #include "models/shd.hpp"
 #include "sim/compiled_routes.hpp"
@@ -44,8 +47,11 @@ struct LoadedRun {
   CompiledRoutes routes;
   SimConfig config;
   EventEnergy energy;
-  std::vector<BinnedSample> samples;
-  int recordings = 0;
+  BinSpec spec;            // how recordings become samples
+  int recordings = 0;      // the first `recordings` recordings of the input are run
+  int samples = 0;         // recordings x interleave_k; sample p is subset p % k of recording p / k
+  // The VCD output, created (so checked writable) at load; committed when the run succeeded.
+  std::shared_ptr<AtomicOutput> vcd_output;
 };
 
 LoadedRun load_run(const RunOptions& options);

@@ -21,6 +21,10 @@ LinkMode parse_link_mode(const std::string& name);  // throws std::invalid_argum
 // What goes into the VCD file (sim/README.md, "Tracing").
 struct TraceConfig {
   std::string vcd_path;           // empty: no tracing
+  // Where the bytes go: an existing temporary file whose owner renames it onto vcd_path after
+  // the run (mosaic-sim, so that worker processes can write it). Empty: the Simulator writes
+  // vcd_path atomically itself.
+  std::string vcd_data_path;
   std::vector<int> samples{0};    // run order positions of the traced samples
   bool tiles = true;              // tile spike lines
   bool routers = true;            // router port activity and FIFO occupancy

@@ -1,6 +1,7 @@
 #include "sim/simulator.hpp"
 
 #include <cstdio>
+#include <iostream>
 #include <stdexcept>
 #include <string>
 
@@ -8,10 +9,6 @@ namespace mosaic::sim {
 
 namespace {
 bool elaborated = false;  // SystemC: one elaboration per process
-
-bool has_vcd_suffix(const std::string& path) {
-  return path.size() > 4 && path.compare(path.size() - 4, 4, ".vcd") == 0;
-}
 }  // namespace
 
 Simulator::Simulator(const Network& net, CompiledRoutes routes, const SimConfig& config)
@@ -21,25 +18,36 @@ Simulator::Simulator(const Network& net, CompiledRoutes routes, const SimConfig&
   config_.validate("configuration");
   chip_ = std::make_unique<Chip>("chip", net, routes_, config_);
   if (!config_.trace.vcd_path.empty()) {
-    std::string base = config_.trace.vcd_path;  // SystemC appends ".vcd" itself
-    if (has_vcd_suffix(base)) base.resize(base.size() - 4);
+    std::string data_path = config_.trace.vcd_data_path;
+    if (data_path.empty()) {
+      own_vcd_ = std::make_unique<AtomicOutput>(config_.trace.vcd_path);
+      data_path = own_vcd_->temp_path();
+    }
+    vcd_sink_ = std::make_unique<VcdSink>(config_.trace.vcd_path, data_path);
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);  // "timescale set" notes
-    trace_file_ = sc_core::sc_create_vcd_trace_file(base.c_str());
+    trace_file_ = sc_core::sc_create_vcd_trace_file(vcd_sink_->systemc_base().c_str());
     trace_file_->set_time_unit(1, sc_core::SC_NS);  // one cycle
     chip_->trace(trace_file_, config_.trace);
   }
 }
 
-Simulator::~Simulator() { stop_tracing(); }
+Simulator::~Simulator() {
+  try {
+    stop_tracing();
+  } catch (const std::exception& e) {
+    std::cerr << "mosaic-sim: " << e.what() << "\n";  // a destructor cannot throw; the VCD is not written
+  }
+}
 
 void Simulator::stop_tracing() {
   if (!trace_file_) return;
   sc_core::sc_close_vcd_trace_file(trace_file_);
   trace_file_ = nullptr;
   chip_->set_tracing(false);
-  // SystemC named the file <base>.vcd; give it the name asked for when that has no .vcd suffix.
-  const std::string& wanted = config_.trace.vcd_path;
-  if (!has_vcd_suffix(wanted)) std::rename((wanted + ".vcd").c_str(), wanted.c_str());
+  vcd_sink_->finish();  // throws when a write failed (full disk)
+  vcd_sink_.reset();
+  if (own_vcd_) own_vcd_->commit();
+  own_vcd_.reset();
 }
 
 SampleResult Simulator::run(const BinnedSample& sample, int index, bool traced) {

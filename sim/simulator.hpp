@@ -3,8 +3,10 @@
 // elaboration per process, so samples run one after the other with all state reset in between.
 #include <memory>
 
+#include "models/atomic_file.hpp"
 #include "models/shd.hpp"
 #include "sim/chip.hpp"
+#include "sim/vcd_sink.hpp"
 
 namespace mosaic::sim {
 
@@ -19,7 +21,7 @@ class Simulator {
 
   // Runs one sample to its last step. `traced`: record it in the VCD file, if one is open.
   SampleResult run(const BinnedSample& sample, int index, bool traced = false);
-  // Closes the VCD file; later samples are not traced.
+  // Closes the VCD file (InputError when it could not be written); later samples are not traced.
   void stop_tracing();
   int tick_cycles() const { return chip_->tick_cycles(); }
   const CompiledRoutes& routes() const { return routes_; }
@@ -29,6 +31,8 @@ class Simulator {
   SimConfig config_;
   CompiledRoutes routes_;
   std::unique_ptr<Chip> chip_;
+  std::unique_ptr<AtomicOutput> own_vcd_;  // when config.trace.vcd_data_path is empty
+  std::unique_ptr<VcdSink> vcd_sink_;
   sc_core::sc_trace_file* trace_file_ = nullptr;
   double cpu_seconds_ = 0;
 };
