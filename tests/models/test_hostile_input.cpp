@@ -110,7 +110,7 @@ TEST_F(HostileInput, MisspeltKeysAreRefusedWithTheNearestName) {
 }
 
 TEST_F(HostileInput, InputFieldsAreTiedTogether) {
-  // 700 channels into n_inp 160 give k = ceil(700 / 160) = 5 (models/SPEC.md section 4).
+  // 700 channels into n_inp 160 give k = ceil(700 / 160) = 5 (models/SPEC.md section 4.2).
   expect_refused(mutated("k.json", "\"interleave_k\":5", "\"interleave_k\":1000"), "input.interleave_k: is 1000");
   expect_refused(mutated("k4.json", "\"interleave_k\":5", "\"interleave_k\":4"), "= 5");
   expect_refused(mutated("channels.json", "\"shd_channels\":700", "\"shd_channels\":100"), "input.n_inp: is 160, more than the 100");

@@ -139,7 +139,9 @@ TEST_F(CorruptShd, ToolsExitTwoNamingTheFile) {
     const auto sim = test_support::run_command(test_support::tool_path("mosaic-sim") +
                                                " --net traces/default_net.json --recordings 3 --input " + file);
     EXPECT_TRUE(sim.exit_code == 0 || sim.exit_code == 2) << sim.output;
-    if (sim.exit_code == 2) EXPECT_NE(sim.output.find("mosaic-sim: error: " + file), std::string::npos) << sim.output;
+    if (sim.exit_code == 2) {
+      EXPECT_NE(sim.output.find("mosaic-sim: error: " + file), std::string::npos) << sim.output;
+    }
   }
   const std::string truncated = write_copy("truncated.h5", original_.substr(0, original_.size() / 2));
   for (const std::string& command :
