@@ -173,6 +173,7 @@ void validate_network(const Network& net, const std::string& file) {
     fail("input.n_inp", "is " + std::to_string(net.input.n_inp) + "; the chip has room for at most " +
                             std::to_string(net.arch.num_tiles() * k) + " input lines");
   }
+  if (net.input.interleave_k < 1) fail("input.interleave_k", "must be positive");
   // models/SPEC.md section 4.2: k = ceil(shd_channels / n_inp) subsets cover every channel once;
   // any other k silently runs too many subsets (repeated data) or drops channels.
   if (net.input.shd_channels < 1 || net.input.shd_channels > kMaxShdChannels) {
