@@ -22,7 +22,13 @@ namespace {
 VcdSink::VcdSink(std::string target, std::string data_path)
     : target_(std::move(target)), data_path_(std::move(data_path)), base_(data_path_ + ".fifo"), fifo_(base_ + ".vcd") {
   ::unlink(fifo_.c_str());
-  if (::mkfifo(fifo_.c_str(), 0600) != 0) fail(target_, std::string("cannot create a pipe beside it: ") + std::strerror(errno));
+  // Registered before it exists: a process killed at any later point leaves no pipe behind.
+  signal_slot_ = remove_on_signal(fifo_);
+  if (::mkfifo(fifo_.c_str(), 0600) != 0) {
+    const int saved = errno;
+    forget_path(signal_slot_);
+    fail(target_, std::string("cannot create a pipe beside it: ") + std::strerror(saved));
+  }
   // Reader first without blocking, then our own writer, then back to blocking reads.
   read_fd_ = ::open(fifo_.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (read_fd_ >= 0) keeper_fd_ = ::open(fifo_.c_str(), O_WRONLY | O_CLOEXEC);
@@ -30,10 +36,10 @@ VcdSink::VcdSink(std::string target, std::string data_path)
     const int saved = errno;
     if (read_fd_ >= 0) ::close(read_fd_);
     ::unlink(fifo_.c_str());
+    forget_path(signal_slot_);
     fail(target_, std::string("cannot open its pipe: ") + std::strerror(saved));
   }
   ::fcntl(read_fd_, F_SETFL, ::fcntl(read_fd_, F_GETFL) & ~O_NONBLOCK);
-  signal_slot_ = remove_on_signal(fifo_);
   copier_ = std::thread([this] { copy(); });
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -77,11 +78,16 @@ class Process {
     status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
     return true;
   }
-  // SIGKILL to the tool alone, as `kill -9 PID` does: its workers are not signalled.
+  // SIGKILL to the tool alone, as `kill -9 PID` does: its workers and its guard process (which
+  // removes its temporaries, models/signal_cleanup.hpp) are not signalled. Waits up to 10 s
+  // for them to end on their own, as they should when their parent dies.
   void kill9() {
     if (!finished()) ::kill(pid_, SIGKILL);
     wait();
+    for (int i = 0; i < 200 && group_alive(); ++i) ::usleep(50000);
   }
+  // Whether a process of the tool's group (workers, guard) still runs.
+  bool group_alive() const;
 
  private:
   static constexpr int kRunning = 1000;
@@ -89,22 +95,47 @@ class Process {
   int status_ = kRunning;
 };
 
-// Processes whose parent is `parent` (from /proc/<pid>/stat: "pid (comm) state ppid ...").
-inline std::vector<pid_t> children_of(pid_t parent) {
-  std::vector<pid_t> children;
+// One process as /proc/<pid>/stat describes it: "pid (comm) state ppid pgrp ...".
+struct ProcStat {
+  pid_t pid = 0;
+  std::string comm;
+  char state = 0;
+  int ppid = 0, pgrp = 0;
+};
+
+inline std::vector<ProcStat> all_processes() {
+  std::vector<ProcStat> out;
   for (const auto& entry : fs::directory_iterator("/proc")) {
     const std::string name = entry.path().filename();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
     const std::string stat = read_text(entry.path() / "stat");
-    const auto close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    char state = 0;
-    int ppid = 0;
-    if (std::sscanf(stat.c_str() + close + 1, " %c %d", &state, &ppid) == 2 && ppid == parent)
-      children.push_back(std::stoi(name));
+    const auto open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    ProcStat p;
+    p.pid = std::stoi(name);
+    p.comm = stat.substr(open + 1, close - open - 1);
+    if (std::sscanf(stat.c_str() + close + 1, " %c %d %d", &p.state, &p.ppid, &p.pgrp) == 3) out.push_back(p);
   }
+  return out;
+}
+
+// Children of `parent` but its cleanup guard (models/signal_cleanup.hpp): mosaic-sim's workers.
+inline std::vector<pid_t> children_of(pid_t parent) {
+  std::vector<pid_t> children;
+  for (const ProcStat& p : all_processes())
+    if (p.ppid == parent && p.comm != "mosaic-guard") children.push_back(p.pid);
   return children;
 }
+
+// Processes of the process group `group` that are not zombies.
+inline std::vector<pid_t> group_members(pid_t group) {
+  std::vector<pid_t> members;
+  for (const ProcStat& p : all_processes())
+    if (p.pgrp == group && p.state != 'Z') members.push_back(p.pid);
+  return members;
+}
+
+inline bool Process::group_alive() const { return !group_members(pid_).empty(); }
 
 // A process is gone when /proc has no entry for it, or only a zombie's.
 inline bool alive(pid_t pid) {

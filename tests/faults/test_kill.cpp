@@ -39,7 +39,9 @@ TEST(Faults, TrainKilledAtRandomPointsResumesToTheSameBytes) {
     }
     if (read_text(log).find("resuming") != std::string::npos) ++resumed;
     // A killed run leaves the network either unwritten or whole.
-    if (fs::exists(dir / "net.json")) EXPECT_EQ(read_text(dir / "net.json"), reference);
+    if (fs::exists(dir / "net.json")) {
+      EXPECT_EQ(read_text(dir / "net.json"), reference);
+    }
   }
   const fs::path last_log = dir / "log_final";
   ASSERT_EQ(Process(args, dir, last_log).wait(), 0) << read_text(last_log);
@@ -76,8 +78,11 @@ TEST(Faults, MapKilledWhileWritingLeavesWholeFilesOnly) {
         ++kills;
       }
     }
-    for (const auto& name : outputs)
-      if (fs::exists(dir / name)) EXPECT_EQ(read_text(dir / name), read_text(ref_dir / name)) << name << " is partial";
+    for (const auto& name : outputs) {
+      if (fs::exists(dir / name)) {
+        EXPECT_EQ(read_text(dir / name), read_text(ref_dir / name)) << name << " is partial";
+      }
+    }
     for (const auto& name : files_in(dir))
       EXPECT_TRUE(name == "log" || std::find(outputs.begin(), outputs.end(), name) != outputs.end())
           << "stray file " << name << " after kill " << attempt;
