@@ -530,6 +530,12 @@ ShdSample ShdReader::Impl::checked_sample(std::size_t index) const {
     const float time = sample_times[e];
     if (!std::isfinite(time)) throw error(kTimes, fmt::format("sample {}: spike {} has time {}", index, e, time));
     if (time < 0.0f) throw error(kTimes, fmt::format("sample {}: spike {} has negative time {}", index, e, time));
+    // SHD stores each sample's times sorted ascending (models/SPEC.md section 4.1); readers of
+    // a sample (the corpus statistics take its last time as its duration) rely on that.
+    if (e > 0 && time < sample_times[e - 1]) {
+      throw error(kTimes, fmt::format("sample {}: spike {} at {} s comes before spike {} at {} s (times must be sorted "
+                                      "ascending)", index, e, time, e - 1, sample_times[e - 1]));
+    }
   }
   sample.units.reserve(sample_units.size());
   for (int unit : sample_units) {
@@ -704,6 +710,9 @@ void check_writable(const std::vector<ShdSample>& samples) {
     if (samples[i].times.size() != samples[i].units.size()) {
       throw std::invalid_argument(fmt::format("write_shd: sample {} has {} times but {} units", i,
                                               samples[i].times.size(), samples[i].units.size()));
+    }
+    if (!std::is_sorted(samples[i].times.begin(), samples[i].times.end())) {
+      throw std::invalid_argument(fmt::format("write_shd: sample {} has unsorted times (models/SPEC.md section 4.1)", i));
     }
     if (samples[i].label < 0 || samples[i].label > 65535) {
       throw std::invalid_argument(fmt::format("write_shd: sample {} label {} outside uint16", i, samples[i].label));

@@ -253,8 +253,8 @@ TEST_F(ShdTest, ReadsFloat32TimesAndFileWithoutExtra) {
 
 TEST_F(ShdTest, WriteShdRoundTripRoundsTimesToFloat16) {
   std::vector<ShdSample> samples(2);
-  samples[0].times = {0.0f, 0.1f, 0.2f, 1.17f, 0.015625f};
-  samples[0].units = {5, 0, 699, 42, 42};
+  samples[0].times = {0.0f, 0.015625f, 0.1f, 0.2f, 1.17f};
+  samples[0].units = {5, 42, 0, 699, 42};
   samples[0].label = 12;
   samples[0].speaker = 3;
   samples[1].label = 0;  // a sample without spikes
@@ -271,7 +271,7 @@ TEST_F(ShdTest, WriteShdRoundTripRoundsTimesToFloat16) {
   ASSERT_EQ(reader.size(), 2u);
   const ShdSample first = reader.read(0);
   // float16 neighbours: 0.1 -> 0.0999755859375, 0.2 -> 0.199951171875, 1.17 -> 1.169921875.
-  EXPECT_EQ(first.times, (std::vector<float>{0.0f, 0.0999755859375f, 0.199951171875f, 1.169921875f, 0.015625f}));
+  EXPECT_EQ(first.times, (std::vector<float>{0.0f, 0.015625f, 0.0999755859375f, 0.199951171875f, 1.169921875f}));
   EXPECT_EQ(first.units, samples[0].units);
   EXPECT_EQ(first.label, 12);
   EXPECT_EQ(first.speaker, 3);
@@ -284,6 +284,10 @@ TEST_F(ShdTest, WriteShdRoundTripRoundsTimesToFloat16) {
   EXPECT_EQ(reader.extra().body_height, extra.body_height);
   // Atomic: nothing but the target is left in the folder.
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
+
+  // The writer keeps the layout's promise: unsorted times are the caller's error.
+  std::swap(samples[0].times[1], samples[0].times[2]);
+  EXPECT_THROW(write_shd(file("unsorted.h5"), samples, extra), std::invalid_argument);
 }
 
 TEST_F(ShdTest, SameSamplesGiveByteIdenticalFiles) {
@@ -305,7 +309,7 @@ TEST_F(ShdTest, SameSamplesGiveByteIdenticalFiles) {
 
 TEST_F(ShdTest, WrittenTimesAreFloat16AndUnitsUint16OnFile) {
   std::vector<ShdSample> samples(1);
-  samples[0].times = {0.25f, 0.1f, 1.17f, 65504.0f, 1e-7f};
+  samples[0].times = {1e-7f, 0.1f, 0.25f, 1.17f, 65504.0f};
   samples[0].units = {7, 7, 7, 7, 7};
   write_shd(file("types.h5"), samples, {});
 
@@ -330,13 +334,13 @@ TEST_F(ShdTest, WrittenTimesAreFloat16AndUnitsUint16OnFile) {
   EXPECT_EQ(H5Tget_norm(time_element), H5T_NORM_IMPLIED);
 
   // The stored bits, read without any conversion, are the IEEE binary16 encodings
-  // (numpy.float16(x).view(numpy.uint16)): 0.25, 0.1, 1.17, the largest half, a subnormal.
+  // (numpy.float16(x).view(numpy.uint16)): a subnormal, 0.1, 0.25, 1.17, the largest half.
   Handle space(H5Dget_space(times), H5Sclose);
   hvl_t row{0, nullptr};
   ASSERT_GE(H5Dread(times, times_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &row), 0);
   const auto* bits = static_cast<const uint16_t*>(row.p);
   EXPECT_EQ(std::vector<uint16_t>(bits, bits + row.len),
-            (std::vector<uint16_t>{0x3400, 0x2e66, 0x3cae, 0x7bff, 0x0002}));
+            (std::vector<uint16_t>{0x0002, 0x2e66, 0x3400, 0x3cae, 0x7bff}));
   H5Dvlen_reclaim(times_type, space, H5P_DEFAULT, &row);
 
   Handle units(H5Dopen2(h5, "spikes/units", H5P_DEFAULT), H5Dclose);
@@ -460,6 +464,28 @@ TEST_F(ShdTest, NegativeAndNonFiniteTimesNameTheSample) {
     EXPECT_EQ(error.field(), "spikes/times") << bad;
     EXPECT_NE(std::string(error.what()).find("sample 2"), std::string::npos) << error.what();
   }
+}
+
+// SHD times are sorted ascending within a sample (models/SPEC.md section 4.1); equal times are
+// fine (several channels fire in one instant), a time before its predecessor is refused.
+TEST_F(ShdTest, UnsortedTimesNameTheFileTheSampleAndTheField) {
+  RawShd raw = small_raw_shd();
+  raw.times[2] = {0.75f, 0.0999755859375f, 1.169921875f};
+  write_raw_shd(file("unsorted.h5"), raw);
+  ShdReader reader(file("unsorted.h5"), 700, 20, ShdCheck::Layout);
+  EXPECT_NO_THROW(reader.read(0));
+  const InputError error = expect_input_error([&] { reader.validate_all(); });
+  EXPECT_EQ(error.field(), "spikes/times");
+  const std::string what = error.what();
+  EXPECT_NE(what.find(file("unsorted.h5")), std::string::npos) << what;
+  EXPECT_NE(what.find("sample 2: spike 1 at 0.099975586 s comes before spike 0 at 0.75 s"), std::string::npos) << what;
+  EXPECT_EQ(expect_input_error([&] { ShdReader everything(file("unsorted.h5")); }).what(), what);
+
+  RawShd ties = small_raw_shd();
+  ties.times[0] = {0.25f, 0.25f, 0.25f, 0.5f};
+  write_raw_shd(file("ties.h5"), ties);
+  ShdReader tied(file("ties.h5"));
+  EXPECT_NO_THROW(tied.validate_all());
 }
 
 TEST_F(ShdTest, LabelOutsideClassRangeNamesTheSample) {
