@@ -52,8 +52,11 @@ void write_checkpoint(const std::string& path, const nlohmann::json& identity, c
   header["array_sizes"] = sizes;
   header["links_size"] = state.links.raw().size();
   header["payload_bytes"] = payload.size();
-  const std::string body = header.dump() + "\n" + payload;
-  write_text_atomic(path, kMagic + hex64(fnv1a64(body.data(), body.size())) + "\n" + body);
+  write_text_atomic(path, seal_checkpoint(header.dump() + "\n" + payload));
+}
+
+std::string seal_checkpoint(std::string_view body) {
+  return kMagic + hex64(fnv1a64(body.data(), body.size())) + "\n" + std::string(body);
 }
 
 TrainingState read_checkpoint(const std::string& path, const nlohmann::json& identity, const CheckpointShape& shape) {

@@ -1,9 +1,10 @@
 #pragma once
-// Checkpoints: one file, written atomically after every epoch. A JSON header line (format,
-// the run's identity, epoch, Adam step, the log so far, array sizes, payload size and its
-// FNV-1a checksum) followed by the payload: the raw float32 arrays and the link map, so
-// weights and moments come back bit for bit.
+// Checkpoints: one file, written atomically after every epoch. A first line with the format
+// version and the FNV-1a checksum of the rest, a JSON header line (the run's identity, epoch,
+// Adam step, the log so far, array sizes, payload size), then the payload: the raw float32
+// arrays and the link map, so weights and moments come back bit for bit.
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,10 @@
 namespace mosaic::train {
 
 void write_checkpoint(const std::string& path, const nlohmann::json& identity, const TrainingState& state);
+
+// A whole checkpoint file from its body (the JSON header line and the payload): the first line
+// "mosaic-train-checkpoint 2 fnv1a64 <checksum of the body>", then the body.
+std::string seal_checkpoint(std::string_view body);
 
 // What the run expects of its checkpoint: nothing in the file is trusted beyond it.
 struct CheckpointShape {

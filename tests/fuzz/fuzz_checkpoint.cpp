@@ -1,7 +1,15 @@
 // Fuzz target: a mosaic-train checkpoint (trainer/checkpoint.cpp, read_checkpoint) as
 // `mosaic-train --resume` reads it, for the small run of checkpoint_run.hpp. A resumed state
 // must fit the run: the trainer indexes its arrays by the architecture, without checks.
+//
+// A version-2 checkpoint starts with a line holding the checksum of everything after it, so
+// almost every mutation of a whole file stops at the checksum. Two kinds of input therefore:
+// one that starts with that first line ("mosaic-train-checkpoint 2 ...") is a whole file and
+// is read as it is (the first line and the checksum check); any other input is a body (JSON
+// header line and payload), which the target seals with its correct first line, so that the
+// header and payload checks behind the checksum are fuzzed too. The seeds hold both kinds.
 #include <cmath>
+#include <string_view>
 
 #include "tests/fuzz/checkpoint_run.hpp"
 #include "tests/fuzz/fuzz_target.hpp"
@@ -12,7 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const train::TrainConfig config = fuzz::checkpoint_config();
   static const nlohmann::json identity = fuzz::checkpoint_identity(config);
   static const train::TrainingState fresh = fuzz::initial_state(config);
-  const std::string& path = fuzz::write_scratch(data, size, "-train.ckpt");
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const bool whole_file = input.substr(0, 26) == "mosaic-train-checkpoint 2 ";
+  const std::string file = whole_file ? std::string(input) : train::seal_checkpoint(input);
+  const std::string& path =
+      fuzz::write_scratch(reinterpret_cast<const uint8_t*>(file.data()), file.size(), "-train.ckpt");
   return fuzz::expect_input_errors([&] {
     // 4 Adam steps per epoch, as make_seeds.cpp writes the epoch-1 seed.
     const train::TrainingState s = train::read_checkpoint(path, identity, {&fresh, config.epochs, 4});
