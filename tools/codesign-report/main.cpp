@@ -22,145 +22,17 @@
 #include "models/error.hpp"
 #include "models/json_fields.hpp"
 #include "models/network.hpp"
+#include "tools/codesign-report/record.hpp"
 
 namespace {
 
 using nlohmann::json;
 using mosaic::JsonFields;
-
-struct Run {
-  std::string name;
-  std::string mode;
-  std::string profile;  // routing-aware only
-  long epochs = 0;
-  long seed = 0;
-  long num_classes = 0;
-  long synapses = 0;
-  double sparsity = 0;
-  long memory_cells = 0;           // homogeneous model of [P] (models/SPEC.md section 1.5), from the mapping report
-  long per_instance_cells = 0;
-  bool mappable = false;
-  double reference_accuracy = 0;   // mosaic-train, reference pass over every test subset-sample
-  double reference_vote = 0;
-  double sim_accuracy = 0;         // mosaic-sim, cycle-level model, same test file
-  double sim_vote = 0;
-  long sim_samples = 0;
-  double decision_median_cycles = 0;
-  long events = 0;
-  std::string network_digest;
-  json needed_capacity;  // mosaic-map: ports each router type needs for this network
-};
-
-constexpr const char* kRecordFormat = "mosaic-codesign-record";
-
-Run read_run(const std::string& dir, const std::string& name) {
-  Run run;
-  run.name = name;
-  const std::string net_path = dir + "/" + name + ".json";
-  const mosaic::Network net = mosaic::read_network(net_path);
-  run.num_classes = net.num_classes;
-  const JsonFields prov(net.provenance, net_path, "provenance");
-  run.mode = prov.string("mode");
-  if (prov.has("profile")) run.profile = prov.string("profile");
-  run.epochs = prov.integer("epochs", 0, 1000000);
-  run.seed = prov.integer("seed", 0, std::numeric_limits<long>::max());
-  run.synapses = prov.integer("live_synapses", 0, std::numeric_limits<long>::max());
-  run.sparsity = prov.number("sparsity");
-  run.reference_accuracy = prov.number("test_accuracy");
-  run.reference_vote = prov.number("test_vote_accuracy");
-
-  const std::string map_path = dir + "/" + name + ".map.json";
-  const json map = mosaic::read_json_file(map_path);
-  const JsonFields map_fields(map, map_path, "");
-  run.mappable = map_fields.boolean("mappable");
-  run.network_digest = map_fields.string("network_digest");
-  if (run.network_digest != mosaic::network_digest(net))
-    map_fields.fail("network_digest", "belongs to another network than " + net_path);
-  const JsonFields memory = map_fields.object("memory_cells");
-  run.memory_cells = memory.object("homogeneous").integer("total", 0, std::numeric_limits<long>::max());
-  run.per_instance_cells = memory.object("per_instance").integer("total", 0, std::numeric_limits<long>::max());
-  run.needed_capacity = map_fields.value("needed_capacity");
-
-  const std::string sim_path = dir + "/" + name + ".sim.json";
-  const json sim = mosaic::read_json_file(sim_path);
-  const JsonFields sim_fields(sim, sim_path, "");
-  const JsonFields summary = sim_fields.object("summary");
-  run.sim_accuracy = summary.number("accuracy");
-  run.sim_vote = summary.number("majority_vote_accuracy");
-  run.events = summary.integer("events", 0, std::numeric_limits<long>::max());
-  run.sim_samples = sim_fields.object("input").integer("samples", 0, std::numeric_limits<long>::max());
-  run.decision_median_cycles = sim_fields.object("decision_latency").number("median_cycles");
-  if (sim_fields.object("network").string("digest") != run.network_digest)
-    sim_fields.fail("network", "was simulated from another network than " + map_path + " mapped");
-  return run;
-}
-
-json run_json(const Run& r) {
-  json j = {{"name", r.name},
-            {"mode", r.mode},
-            {"epochs", r.epochs},
-            {"seed", r.seed},
-            {"live_synapses", r.synapses},
-            {"sparsity", r.sparsity},
-            {"memory_cells", r.memory_cells},
-            {"per_instance_cells", r.per_instance_cells},
-            {"mappable", r.mappable},
-            {"reference_accuracy", r.reference_accuracy},
-            {"reference_vote_accuracy", r.reference_vote},
-            {"sim_accuracy", r.sim_accuracy},
-            {"sim_vote_accuracy", r.sim_vote},
-            {"sim_samples", r.sim_samples},
-            {"decision_median_cycles", r.decision_median_cycles},
-            {"events", r.events},
-            {"network_digest", r.network_digest},
-            {"needed_capacity", r.needed_capacity}};
-  if (!r.profile.empty()) j["profile"] = r.profile;
-  return j;
-}
-
-// A run's record: what the table needs of it, with the digest of the config it ran with (the
-// workflow takes a record carrying the current digest as done) and its training command.
-json record_json(const Run& r, const std::string& config_digest, const std::string& command) {
-  json j = run_json(r);
-  j["format"] = kRecordFormat;
-  j["format_version"] = 1;
-  j["num_classes"] = r.num_classes;
-  j["sim_equals_reference"] = std::fabs(r.sim_accuracy - r.reference_accuracy) < 1e-9;
-  j["config_digest"] = config_digest;
-  j["command"] = command;
-  return j;
-}
-
-Run read_record(const std::string& dir, const std::string& name) {
-  const std::string path = dir + "/" + name + ".json";
-  const json j = mosaic::read_json_file(path);
-  const JsonFields f(j, path, "");
-  if (!f.has("format") || f.string("format") != kRecordFormat) f.fail("format", "is not a mosaic-codesign-record");
-  Run run;
-  run.name = f.string("name");
-  if (run.name != name) f.fail("name", "is " + run.name + ", not the run " + name);
-  const long max = std::numeric_limits<long>::max();
-  run.mode = f.string("mode");
-  if (f.has("profile")) run.profile = f.string("profile");
-  run.epochs = f.integer("epochs", 0, 1000000);
-  run.seed = f.integer("seed", 0, max);
-  run.num_classes = f.integer("num_classes", 1, max);
-  run.synapses = f.integer("live_synapses", 0, max);
-  run.sparsity = f.number("sparsity");
-  run.memory_cells = f.integer("memory_cells", 0, max);
-  run.per_instance_cells = f.integer("per_instance_cells", 0, max);
-  run.mappable = f.boolean("mappable");
-  run.reference_accuracy = f.number("reference_accuracy");
-  run.reference_vote = f.number("reference_vote_accuracy");
-  run.sim_accuracy = f.number("sim_accuracy");
-  run.sim_vote = f.number("sim_vote_accuracy");
-  run.sim_samples = f.integer("sim_samples", 0, max);
-  run.decision_median_cycles = f.number("decision_median_cycles");
-  run.events = f.integer("events", 0, max);
-  run.network_digest = f.string("network_digest");
-  run.needed_capacity = f.value("needed_capacity");
-  return run;
-}
+using mosaic::codesign::Run;
+using mosaic::codesign::read_record;
+using mosaic::codesign::read_run;
+using mosaic::codesign::record_json;
+using mosaic::codesign::run_json;
 
 // A hop profile "1:1.0,3:0.1" as distance -> fraction (mosaic-train checked its syntax).
 std::map<int, double> parse_profile(const std::string& text) {
