@@ -84,7 +84,7 @@ int run(const Options& options) {
   if (placement.mode == PlacementMode::Optimize)
     std::cout << fmt::format("  placement: link hop sum {} -> {}\n", placed.cost_before, placed.cost_after);
   if (!options.out_net_path.empty()) write_network(options.out_net_path, placed.placed);
-  if (!options.out_path.empty()) write_tables(options.out_path, build_tables(placed.placed, mapping.routes, mapping.network_digest));
+  if (!options.out_path.empty()) write_tables(options.out_path, build_tables(placed.placed, mapping.routes));
   if (!options.report_path.empty())
     write_text_atomic(options.report_path,
                       report_to_json(placed.placed, mapping, placement_to_json(placement, placed), reference).dump(1) + "\n");

@@ -54,15 +54,11 @@ Side read_side(const JsonFields& fields, const std::string& key) {
 }  // namespace
 
 RoutingTables build_tables(const Network& net, const Routes& routes) {
-  return build_tables(net, routes, network_digest(net));
-}
-
-RoutingTables build_tables(const Network& net, const Routes& routes, const std::string& digest) {
   const Arch& arch = net.arch;
   const int k = arch.neurons_per_tile();
   RoutingTables tables;
   tables.arch = arch.name();
-  tables.network_digest = digest;
+  tables.connectivity_digest = connectivity_digest(net);
   tables.routing = routing_name(routes.algorithm);
   std::vector<RouterTable> by_cell(arch.num_cells());
   tables.tiles.resize(arch.num_tiles());
@@ -122,7 +118,7 @@ nlohmann::json tables_to_json(const RoutingTables& tables) {
     tiles.push_back({{"tile", tile.tile}, {"lines", lines}});
   }
   return {{"format", kRoutesFormat}, {"version", tables.version},          {"arch", tables.arch},
-          {"network_digest", tables.network_digest}, {"routing", tables.routing}, {"routers", routers},
+          {"connectivity_digest", tables.connectivity_digest}, {"routing", tables.routing}, {"routers", routers},
           {"tiles", tiles}};
 }
 
@@ -136,7 +132,10 @@ RoutingTables parse_tables(const nlohmann::json& j, const std::string& file) {
   RoutingTables tables;
   tables.version = static_cast<int>(f.integer("version", 1, 1000));
   tables.arch = f.string("arch");
-  tables.network_digest = f.string("network_digest");
+  if (tables.version == 1)
+    f.fail("version", "version 1 tables (keyed by the weight-dependent network digest) are no longer read: re-run "
+                      "mosaic-map on the network to write version " + std::to_string(kRoutesFormatVersion));
+  tables.connectivity_digest = f.string("connectivity_digest");
   tables.routing = f.string("routing");
   const auto& routers = f.array("routers");
   for (size_t r = 0; r < routers.size(); ++r) {
@@ -208,13 +207,14 @@ void validate_header(const Network& net, const RoutingTables& tables, const std:
   const auto fail = [&](const std::string& field, const std::string& problem) { throw InputError(file, field, problem); };
   if (tables.version != kRoutesFormatVersion)
     fail("version", "version " + std::to_string(tables.version) + " is not supported (this tool reads version " +
-                        std::to_string(kRoutesFormatVersion) + ")");
+                        std::to_string(kRoutesFormatVersion) + "): re-run mosaic-map");
   if (tables.arch != net.arch.name())
     fail("arch", "the tables are for a " + tables.arch + " chip, the network is " + net.arch.name());
-  const std::string digest = network_digest(net);
-  if (tables.network_digest != digest)
-    fail("network_digest", "stale tables: made for network " + tables.network_digest + ", this network is " + digest +
-                               " (run mosaic-map on it again)");
+  const std::string digest = connectivity_digest(net);
+  if (tables.connectivity_digest != digest)
+    fail("connectivity_digest", "tables of another connectivity: made for synapse pairs and placement " +
+                                    tables.connectivity_digest + ", this network's are " + digest +
+                                    " (re-run mosaic-map on it)");
   if (tables.routing != "one-turn" && tables.routing != "tree") fail("routing", "must be \"one-turn\" or \"tree\"");
 }
 

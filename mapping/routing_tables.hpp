@@ -13,7 +13,9 @@
 
 namespace mosaic::mapping {
 
-constexpr int kRoutesFormatVersion = 1;
+// Version 2: tables carry connectivity_digest (version 1 carried the weight-dependent
+// network_digest; such tables are refused with "re-run mosaic-map").
+constexpr int kRoutesFormatVersion = 2;
 
 // One input line of a router: spikes of `source` arriving on `in_side`, copied to every side
 // in `out_sides` (the crossbar cells set on that line).
@@ -45,7 +47,9 @@ struct TileTable {
 struct RoutingTables {
   int version = kRoutesFormatVersion;
   std::string arch;            // Arch::name() of the network
-  std::string network_digest;  // network_digest() of the network the tables were made for
+  // connectivity_digest() of the network the tables were made for: routes depend on the synapse
+  // pairs and the placement, not on the weights, so a fine-tuned network keeps its tables.
+  std::string connectivity_digest;
   std::string routing;         // "one-turn" or "tree"
   std::vector<RouterTable> routers;  // row-major by position; routers with no line may be omitted
   std::vector<TileTable> tiles;      // by tile id
@@ -55,12 +59,10 @@ struct RoutingTables {
 // each router (out_sides = the hops that line drives); tile lines from the hops entering a
 // destination tile, with the neurons of that tile the source has synapses onto.
 RoutingTables build_tables(const Network& net, const Routes& routes);
-// The same with network_digest(net) already computed (it serialises the whole network).
-RoutingTables build_tables(const Network& net, const Routes& routes, const std::string& digest);
 
 nlohmann::json tables_to_json(const RoutingTables& tables);
 // The one check of routing tables from a file (mosaic-map --check, mosaic-sim --routes): the
-// tables must belong to `net` (version, arch, network digest: stale tables are refused), name
+// tables must belong to `net` (version, arch, connectivity digest: tables of another connectivity are refused), name
 // routers where the chip has them with their types, sources and targets that exist, sides with
 // a neighbour, each output side once and leading to an input line of the same source, one line
 // per (cell, input side, source), and deliver every spike exactly where its synapses need it

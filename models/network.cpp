@@ -257,4 +257,23 @@ std::string network_digest(const Network& net) {
   return hex64(fnv1a64(text.data(), text.size()));
 }
 
+std::string connectivity_digest(const Network& net) {
+  std::vector<std::pair<int, int>> inputs, recurrent;
+  for (const InputSynapse& s : net.input.weights) inputs.emplace_back(s.channel, s.neuron);
+  for (const Synapse& s : net.recurrent) recurrent.emplace_back(s.pre, s.post);
+  for (auto* pairs : {&inputs, &recurrent}) {
+    std::sort(pairs->begin(), pairs->end());
+    pairs->erase(std::unique(pairs->begin(), pairs->end()), pairs->end());
+  }
+  const std::string head = net.arch.name() + " n_inp " + std::to_string(net.input.n_inp) + " inputs " +
+                           std::to_string(inputs.size()) + " recurrent " + std::to_string(recurrent.size());
+  std::uint64_t hash = fnv1a64(head.data(), head.size());
+  for (const auto* pairs : {&inputs, &recurrent})
+    for (const auto& [a, b] : *pairs) {
+      const std::int32_t pair[2] = {a, b};
+      hash = fnv1a64(pair, sizeof pair, hash);
+    }
+  return hex64(hash);
+}
+
 }  // namespace mosaic

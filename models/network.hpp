@@ -74,5 +74,10 @@ void write_network(const std::string& path, const Network& net);  // atomic
 // Hex digest of the network's content (arch, weights, params; not provenance), so routing
 // tables and reports can refuse a network they were not made for.
 std::string network_digest(const Network& net);
+// Hex digest of what routing depends on (models/SPEC.md section 1): the geometry and the
+// synapse pairs, input (channel, neuron) and recurrent (pre, post), whatever their weights. Neuron
+// ids are positions (neuron n sits in tile n / K), so the pairs carry the placement too: a
+// fine-tune that keeps the pairs keeps the digest, a rewiring or a re-placement changes it.
+std::string connectivity_digest(const Network& net);
 
 }  // namespace mosaic

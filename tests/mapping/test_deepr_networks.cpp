@@ -43,20 +43,35 @@ TEST(Tables, JsonRoundTripIsLossless) {
 TEST(Tables, StaleOrForeignTablesAreRefused) {
   const Network net = deepr_like_network(Arch(4, 4, 8), {{1, 0.5}}, 3);
   const nlohmann::json tables = tables_to_json(route_network(net));
+  Network tuned = net;
+  tuned.recurrent.front().weight += 1.0f;  // a fine-tune: same pairs, the tables stay valid
+  EXPECT_NO_THROW(tables_from_json(tables, "routes.json", tuned));
   Network changed = net;
-  changed.recurrent.front().weight += 1.0f;
+  changed.recurrent.front().post = changed.recurrent.front().post == 0 ? 1 : 0;  // rewired
   EXPECT_THROW(tables_from_json(tables, "routes.json", changed), InputError);
-  // The stale-table check is the digest comparison itself: with the digest rewritten to the
-  // changed network's the tables pass it (and then fail delivery, the weights aside: none here).
   try {
     tables_from_json(tables, "routes.json", changed);
   } catch (const InputError& e) {
-    EXPECT_EQ(e.field(), "network_digest");
-    EXPECT_NE(std::string(e.what()).find(network_digest(changed)), std::string::npos) << e.what();
+    EXPECT_EQ(e.field(), "connectivity_digest");
+    EXPECT_NE(std::string(e.what()).find(connectivity_digest(changed)), std::string::npos) << e.what();
   }
+  // The check is the digest comparison itself: restamped, the tables pass it and then fail
+  // delivery (the rewired synapse's target is not reached).
   nlohmann::json restamped = tables;
-  restamped["network_digest"] = network_digest(changed);
-  EXPECT_NO_THROW(tables_from_json(restamped, "routes.json", changed));
+  restamped["connectivity_digest"] = connectivity_digest(changed);
+  try {
+    tables_from_json(restamped, "routes.json", changed);
+  } catch (const InputError& e) {
+    EXPECT_NE(e.field(), "connectivity_digest");
+  }
+  nlohmann::json old = tables;
+  old["version"] = 1;
+  try {
+    tables_from_json(old, "routes.json", net);
+    ADD_FAILURE() << "version 1 tables accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("re-run mosaic-map"), std::string::npos) << e.what();
+  }
   nlohmann::json bad = tables;
   bad["routers"][0]["lines"][0]["out"] = "X";
   EXPECT_THROW(tables_from_json(bad, "routes.json", net), InputError);
@@ -64,7 +79,7 @@ TEST(Tables, StaleOrForeignTablesAreRefused) {
   bad["tiles"][3]["lines"][0]["targets"][0] = 0;  // tile 3 cannot target neuron 0
   EXPECT_THROW(tables_from_json(bad, "routes.json", net), InputError);
   bad = tables;
-  bad["version"] = 2;
+  bad["version"] = 3;  // a version this tool does not know
   EXPECT_THROW(tables_from_json(bad, "routes.json", net), InputError);
   // A consistent-looking file that drops a router line loses spikes: table_problems says so.
   RoutingTables dropped = tables_from_json(tables, "routes.json", net);

@@ -70,7 +70,7 @@ mapping::RoutingTables PathTables::tables(const std::string& routing_name) const
   const Arch& arch = net_.arch;
   mapping::RoutingTables tables;
   tables.arch = arch.name();
-  tables.network_digest = network_digest(net_);
+  tables.connectivity_digest = connectivity_digest(net_);
   tables.routing = routing_name;
   for (GridPos p : arch.routers()) {
     mapping::RouterTable table;
