@@ -21,13 +21,14 @@ using mosaic::InputError;
 std::vector<int> parse_sample_list(const std::string& text) {
   std::vector<int> out;
   std::smatch m;
-  const std::regex item(R"((\d+)(?:-(\d+))?)");
+  const std::regex item(R"((\d{1,8})(?:-(\d{1,8}))?)");  // load_run checks them against the input
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = text.find(',', start);
     const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (!std::regex_match(part, m, item)) throw InputError("command line", "--trace-samples", "expects a list like 0,3-5");
     const int first = std::stoi(m[1]), last = m[2].matched ? std::stoi(m[2]) : first;
+    if (last < first) throw InputError("command line", "--trace-samples", "'" + part + "': a range runs upwards");
     for (int s = first; s <= last; ++s) out.push_back(s);
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -35,35 +36,14 @@ std::vector<int> parse_sample_list(const std::string& text) {
   return out;
 }
 
-// Items: "tiles", "routers", or block names as they appear in the VCD: tile_3, R1_0_1, R0_2_2.
-mosaic::sim::TraceConfig parse_trace_filter(const std::vector<std::string>& items, mosaic::sim::TraceConfig trace) {
-  if (items.empty()) return trace;
-  trace.tiles = trace.routers = false;
-  const std::regex router(R"(R[01]_(\d+)_(\d+))"), tile(R"(tile_(\d+))");
-  std::smatch m;
-  for (const std::string& item : items) {
-    if (item == "tiles") trace.tiles = true;
-    else if (item == "routers") trace.routers = true;
-    else if (std::regex_match(item, m, router)) {
-      trace.routers = true;
-      trace.only_routers.push_back({std::stoi(m[1]), std::stoi(m[2])});
-    } else if (std::regex_match(item, m, tile)) {
-      trace.tiles = true;
-      trace.only_tiles.push_back(std::stoi(m[1]));
-    } else {
-      throw InputError("command line", "--trace-filter", "'" + item + "' is not tiles, routers, tile_N or R1_X_Y / R0_X_Y");
-    }
-  }
-  return trace;
-}
-
 int run(int argc, char** argv) {
   mosaic::sim::RunOptions o;
   CLI::App app("mosaic-sim: cycle-level SystemC model of the Mosaic array; runs a trained network on SHD input "
-               "event by event. With no arguments: traces/default_net.json on traces/shd_sample.h5.");
+               "event by event. With no arguments: the bundled default_net.json on shd_sample.h5 (" +
+               mosaic::sim::bundled_folder() + ").");
   app.option_defaults()->always_capture_default();
-  app.add_option("--net", o.net_path, "trained network (mosaic-net JSON)");
-  app.add_option("--input", o.input_path, "SHD-format HDF5 input");
+  app.add_option("--net", o.net_path, "trained network (mosaic-net JSON; default: the bundled default_net.json)");
+  app.add_option("--input", o.input_path, "SHD-format HDF5 input (default: the bundled shd_sample.h5)");
   app.add_option("--routes", o.routes_path, "routing tables from mosaic-map (default: map with one-turn routing)");
   app.add_option("--arch", o.arch_path, "Arch JSON with timing/energy for this network's geometry");
   std::string mode = "crossbar";
@@ -83,11 +63,13 @@ int run(int argc, char** argv) {
   app.add_option("--vcd", o.sim.trace.vcd_path, "write a VCD trace (opt-in)");
   std::string trace_samples = "0";
   app.add_option("--trace-samples", trace_samples, "samples to trace, by position: 0,3-5");
-  std::vector<std::string> trace_filter;
-  app.add_option("--trace-filter", trace_filter, "what to trace: tiles, routers, tile_N, R1_X_Y, R0_X_Y")->delimiter(',');
+  app.add_option("--trace-filter", o.trace_filter, "what to trace: tiles, routers, tile_N, R1_X_Y, R0_X_Y")->delimiter(',');
   app.add_option("--energy-router-pj", o.router_traversal_pj, "energy per router traversal (pJ)");
   app.add_option("--energy-synapse-pj", o.synaptic_event_pj, "energy per synaptic event (pJ)");
   app.add_option("--energy-neuron-pj", o.neuron_update_pj, "energy per neuron update (pJ)");
+  app.add_flag("--predict", o.predict,
+               "print the predicted class of every recording (majority vote over its subsets), named by the "
+               "input's extra/keys");
   app.add_flag("--progress", o.progress, "print progress to stderr every 2 s (always on a terminal)");
   try {
     app.parse(argc, argv);
@@ -98,13 +80,14 @@ int run(int argc, char** argv) {
   o.progress = o.progress || isatty(STDERR_FILENO);  // long runs on a terminal show progress
   o.sim.mode = mosaic::sim::parse_link_mode(mode);
   o.sim.trace.samples = parse_sample_list(trace_samples);
-  o.sim.trace = parse_trace_filter(trace_filter, o.sim.trace);
+  mosaic::sim::resolve_bundled_files(o);
 
   const mosaic::sim::LoadedRun loaded = mosaic::sim::load_run(o);
   double wall = 0;
   const mosaic::sim::RunStats stats = mosaic::sim::execute(loaded, o, wall);
   const mosaic::sim::RunSummary summary = mosaic::sim::summarize(loaded, stats, wall);
   mosaic::sim::print_summary(std::cout, o, loaded, stats, summary);
+  if (o.predict) mosaic::sim::print_predictions(std::cout, loaded, stats);
   if (!o.report_path.empty()) {
     mosaic::write_text_atomic(o.report_path, mosaic::sim::report_json(o, loaded, stats, summary).dump(1) + "\n");
     std::cout << "  report           " << o.report_path << "\n";

@@ -1,6 +1,7 @@
 #include "sim/report.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -36,6 +37,8 @@ RunSummary summarize(const LoadedRun& run, const RunStats& stats, double wall_se
   double decision_sum = 0;
   for (const SampleResult& r : stats.samples) {
     predictions.push_back({r.recording, r.label, r.prediction});
+    if (std::all_of(r.class_counts.begin(), r.class_counts.end(), [](int c) { return c == 0; }))
+      ++s.samples_without_output_spike;
     ++s.decision_steps[std::min(r.decision_step, s.steps)];
     decision_sum += r.decision_step;
     if (r.reference_prediction >= 0) {
@@ -77,6 +80,10 @@ void print_summary(std::ostream& out, const RunOptions& o, const LoadedRun& run,
                      run.trained.input.interleave_k, s.steps);
   out << fmt::format("  accuracy         {:.2f} % over all subset-samples\n", 100 * s.score.accuracy());
   out << fmt::format("  majority vote    {:.2f} % over {} recordings\n", 100 * s.score.vote_accuracy(), s.recordings);
+  out << fmt::format("  no output spike  {} of {} samples{}\n", s.samples_without_output_spike, s.samples,
+                     s.samples_without_output_spike > 0
+                         ? " -- predicted class 0 by the tie rule, not by the network (models/SPEC.md section 2.3)"
+                         : "");
   if (s.compared > 0) {
     out << fmt::format("  reference pass   {:.2f} % accuracy; same prediction in {}/{} samples", 100 * s.reference_accuracy,
                        s.reference_agrees, s.compared);
@@ -123,6 +130,31 @@ void print_summary(std::ostream& out, const RunOptions& o, const LoadedRun& run,
                      run.energy.placeholder ? " -- PLACEHOLDER per-event costs" : "");
 }
 
+void print_predictions(std::ostream& out, const LoadedRun& run, const RunStats& stats) {
+  const int classes = run.trained.num_classes;
+  const auto name = [&](int c) {
+    return c < static_cast<int>(run.class_names.size()) ? run.class_names[c] : fmt::format("class {}", c);
+  };
+  std::map<int, std::pair<int, std::vector<int>>> votes;  // recording -> (label in the file, votes per class)
+  std::map<int, int> silent;                              // recording -> subsets without an output spike
+  for (const SampleResult& r : stats.samples) {
+    auto& [label, count] = votes[r.recording];
+    if (count.empty()) count.assign(classes, 0);
+    label = r.label;
+    ++count[r.prediction];
+    if (std::all_of(r.class_counts.begin(), r.class_counts.end(), [](int c) { return c == 0; })) ++silent[r.recording];
+  }
+  out << fmt::format("predictions ({} recordings; majority vote over the {} subsets of each{}):\n", votes.size(),
+                     run.spec.interleave_k, run.class_names.empty() ? "; the input has no extra/keys" : "");
+  for (const auto& [recording, vote] : votes) {
+    const int predicted = predict_class(vote.second);
+    out << fmt::format("  recording {:>4}  {:<10} (class {}, {} of {} subsets{})   label in the file: {}\n", recording,
+                       name(predicted), predicted, vote.second[predicted], run.spec.interleave_k,
+                       silent.count(recording) ? fmt::format(", {} without an output spike", silent.at(recording)) : "",
+                       name(vote.first));
+  }
+}
+
 nlohmann::json report_json(const RunOptions& o, const LoadedRun& run, const RunStats& stats, const RunSummary& s) {
   using nlohmann::json;
   const SimConfig& c = run.config;
@@ -132,7 +164,7 @@ nlohmann::json report_json(const RunOptions& o, const LoadedRun& run, const RunS
   report["tool"] = "mosaic-sim";
   report["format_version"] = 1;
   report["network"] = {{"path", o.net_path}, {"digest", network_digest(run.trained)}, {"arch", run.trained.arch.name()}};
-  report["input"] = {{"path", o.input_path}, {"recordings", s.recordings}, {"samples", s.samples}, {"steps", s.steps}};
+  report["input"] = {{"path", o.input_path}, {"recordings", s.recordings}, {"file_recordings", run.file_recordings}, {"samples", s.samples}, {"steps", s.steps}};
   report["routes"] = run.routes_source;
   report["config"] = {{"mode", link_mode_name(c.mode)}, {"router_cycles", c.router_cycles},
                       {"tile_cycles", c.tile_cycles}, {"tick_cycles", s.tick_cycles},
@@ -145,6 +177,7 @@ nlohmann::json report_json(const RunOptions& o, const LoadedRun& run, const RunS
                        {"reference_same_prediction", s.reference_agrees},
                        {"reference_compared", s.compared},
                        {"identical_spike_trains", s.identical_spike_trains},
+                       {"samples_without_output_spike", s.samples_without_output_spike},
                        {"wall_seconds", s.wall_seconds},
                        {"events", stats.events()},
                        {"events_per_second", s.events_per_second}};

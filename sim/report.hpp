@@ -17,6 +17,9 @@ struct RunSummary {
   int steps = 0;
   int tick_cycles = 0;
   Score score;  // the simulator's predictions, scored by models/score.hpp (accuracy, vote, confusion)
+  // Samples in which no output neuron spiked: their prediction is class 0 by the tie rule of
+  // models/SPEC.md section 2.3, not a decision of the network, so the summary says how many.
+  int samples_without_output_spike = 0;
   int compared = 0;                   // samples the reference pass also ran
   int reference_agrees = 0;           // ... with the same prediction
   int identical_spike_trains = -1;    // ... with identical spike trains (-1: not compared)
@@ -34,6 +37,9 @@ struct RunSummary {
 RunSummary summarize(const LoadedRun& run, const RunStats& stats, double wall_seconds);
 void print_summary(std::ostream& out, const RunOptions& options, const LoadedRun& run, const RunStats& stats,
                    const RunSummary& summary);
+// --predict: one line per recording, the majority vote over its subsets (ties to the lowest
+// class, as the scorer's), named by the input's extra/keys when it has them.
+void print_predictions(std::ostream& out, const LoadedRun& run, const RunStats& stats);
 nlohmann::json report_json(const RunOptions& options, const LoadedRun& run, const RunStats& stats,
                            const RunSummary& summary);
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <regex>
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -69,11 +70,57 @@ void check_samples(const RunOptions& o, LoadedRun& run) {
   // The reader refuses channel ids beyond what the network expects, and corrupt files.
   ShdReader reader(o.input_path, net.input.shd_channels, net.num_classes, ShdCheck::Everything);
   std::size_t count = reader.size();
+  run.file_recordings = static_cast<int>(count);
   if (o.max_recordings > 0) count = std::min<std::size_t>(count, o.max_recordings);
   run.spec = bin_spec(net.input);
   run.recordings = static_cast<int>(count);
   run.samples = run.recordings * run.spec.interleave_k;
   if (run.samples == 0) throw InputError(o.input_path, "/spikes/times", "holds no sample");
+  if (static_cast<int>(reader.extra().keys.size()) == net.num_classes) run.class_names = reader.extra().keys;
+}
+
+// --trace-samples and --trace-filter must name samples and blocks that exist: a trace of
+// nothing is bad input, not an empty file (exit 2 with the valid range or names).
+void configure_tracing(const RunOptions& o, LoadedRun& run) {
+  TraceConfig& trace = run.config.trace;
+  for (int s : trace.samples)
+    if (s < 0 || s >= run.samples)
+      throw InputError("command line", "--trace-samples",
+                       fmt::format("sample {} does not exist: the run has {} samples ({} recordings x {} subsets), "
+                                   "positions 0..{}", s, run.samples, run.recordings, run.spec.interleave_k,
+                                   run.samples - 1));
+  if (o.trace_filter.empty()) return;
+  const Arch& arch = run.trained.arch;
+  const std::string valid = fmt::format(
+      "valid items: tiles, routers, tile_0..tile_{}, R1_X_Y at a router cell with one of X, Y odd and R0_X_Y with both "
+      "even (X 0..{}, Y 0..{}, e.g. R1_0_1, R0_0_0)",
+      arch.num_tiles() - 1, arch.grid_rows() - 1, arch.grid_cols() - 1);
+  trace.tiles = trace.routers = false;
+  const std::regex router(R"((R[01])_(\d{1,6})_(\d{1,6}))"), tile(R"(tile_(\d{1,9}))");
+  std::smatch m;
+  for (const std::string& item : o.trace_filter) {
+    if (item == "tiles") {
+      trace.tiles = true;
+    } else if (item == "routers") {
+      trace.routers = true;
+    } else if (std::regex_match(item, m, router)) {
+      const GridPos p{std::stoi(m[2]), std::stoi(m[3])};
+      if (!arch.in_grid(p) || cell_type_name(arch.cell_type(p)) != m[1].str())
+        throw InputError("command line", "--trace-filter", "'" + item + "' names no router of this " + arch.name() +
+                                                               " chip; " + valid);
+      trace.routers = true;
+      trace.only_routers.push_back(p);
+    } else if (std::regex_match(item, m, tile)) {
+      const int t = std::stoi(m[1]);
+      if (t >= arch.num_tiles())
+        throw InputError("command line", "--trace-filter", "'" + item + "' names no tile of this " + arch.name() +
+                                                               " chip; " + valid);
+      trace.tiles = true;
+      trace.only_tiles.push_back(t);
+    } else {
+      throw InputError("command line", "--trace-filter", "'" + item + "' is not an item; " + valid);
+    }
+  }
 }
 
 // The samples of a run, read and binned one recording at a time as positions are asked for.
@@ -294,13 +341,28 @@ RunStats execute_in_workers(const LoadedRun& run, const RunOptions& o, ProgressR
 
 }  // namespace
 
+std::string bundled_folder() {
+  std::error_code error;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  // MOSAIC_BUNDLED_RELATIVE: the data folder relative to the tools' folder (sim/CMakeLists.txt).
+  return (exe.parent_path() / MOSAIC_BUNDLED_RELATIVE).lexically_normal().string();
+}
+
+void resolve_bundled_files(RunOptions& o) {
+  const bool net_bundled = o.net_path.empty(), input_bundled = o.input_path.empty();
+  if (!net_bundled && !input_bundled) return;
+  const std::filesystem::path folder = bundled_folder();
+  if (net_bundled) o.net_path = (folder / "default_net.json").string();
+  if (input_bundled) o.input_path = (folder / "shd_sample.h5").string();
+  const std::string hint = "the bundled default_net.json and shd_sample.h5 are looked for beside this mosaic-sim, in " +
+                           folder.string() + " (built or installed with cmake --install); or give --net and --input";
+  if (net_bundled) require_file(o.net_path, hint);
+  if (input_bundled) require_file(o.input_path, hint);
+}
+
 LoadedRun load_run(const RunOptions& o) {
-  const bool defaults = o.net_path == RunOptions{}.net_path && o.input_path == RunOptions{}.input_path;
-  const std::string hint = defaults ? "the bundled traces/default_net.json and traces/shd_sample.h5 are read from "
-                                      "the current directory: run from the repository root, or give --net and --input"
-                                    : "";
-  require_file(o.net_path, hint);
-  require_file(o.input_path, hint);
+  require_file(o.net_path, "");
+  require_file(o.input_path, "");
   LoadedRun run;
   run.trained = read_network(o.net_path);
   configure_timing_and_energy(o, run);
@@ -324,6 +386,7 @@ LoadedRun load_run(const RunOptions& o) {
   run.reference = run.simulated;
   if (o.noise_sigma > 0) run.simulated = add_programming_noise(run.reference, o.noise_sigma, o.noise_seed);
   check_samples(o, run);
+  configure_tracing(o, run);
   if (!run.config.trace.vcd_path.empty()) {
     // Created now, so an unwritable path is refused before the run; written by the process
     // that runs the traced samples, renamed into place by execute() when the run succeeded.

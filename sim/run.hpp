@@ -20,8 +20,9 @@
 namespace mosaic::sim {
 
 struct RunOptions {
-  std::string net_path = "traces/default_net.json";
-  std::string input_path = "traces/shd_sample.h5";
+  // Empty: the bundled file (bundled_file()); resolve_bundled_files() fills them in.
+  std::string net_path;
+  std::string input_path;
   std::string routes_path;  // empty: map the network with mosaic-map's one-turn router
   std::string arch_path;    // optional Arch JSON whose timing and energy replace the network's
   std::string report_path;
@@ -29,6 +30,10 @@ struct RunOptions {
   std::optional<int> router_cycles, tile_cycles, tick_cycles;
   std::optional<double> router_traversal_pj, synaptic_event_pj, neuron_update_pj;
   SimConfig sim;             // mode, FIFO depth, tracing; timing filled from the Arch + overrides
+  // --trace-filter items: tiles, routers, tile_N, R1_X_Y, R0_X_Y; checked against the chip by
+  // load_run (an item naming no block is bad input), which sets sim.trace's filter.
+  std::vector<std::string> trace_filter;
+  bool predict = false;      // print the predicted class (and its name) of every recording
   int jobs = 1;
   int max_recordings = 0;    // 0: every recording of the input
   int quantize_levels = 0;   // 0: weights as trained
@@ -48,13 +53,23 @@ struct LoadedRun {
   SimConfig config;
   EventEnergy energy;
   BinSpec spec;            // how recordings become samples
+  std::vector<std::string> class_names;  // the input file's extra/keys when it names every class, else empty
   int recordings = 0;      // the first `recordings` recordings of the input are run
+  int file_recordings = 0; // recordings in the input file
   int samples = 0;         // recordings x interleave_k; sample p is subset p % k of recording p / k
   // The VCD output, created (so checked writable) at load; committed when the run succeeded.
   std::shared_ptr<AtomicOutput> vcd_output;
 };
 
 LoadedRun load_run(const RunOptions& options);
+
+// The folder of the bundled files (default network, sample input): found relative to the
+// running executable (/proc/self/exe), not the working directory, in the build tree
+// (build/bin -> build/share/mosaic-sim/traces) and in an installation (PREFIX/bin ->
+// PREFIX/share/mosaic-sim/traces) alike; CMake puts them there.
+std::string bundled_folder();
+// Empty --net / --input become the bundled files; InputError naming them when they are missing.
+void resolve_bundled_files(RunOptions& options);
 
 // Positions in `samples` that worker `worker` of `workers` runs, in order; traced samples come
 // first, in worker 0.

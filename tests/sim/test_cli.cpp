@@ -7,6 +7,8 @@
 #include <fstream>
 #include <memory>
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
 
@@ -163,12 +165,38 @@ TEST_F(SimCli, RefusesTablesThatRouteToAMissingTile) {
   expect_refused(run(files() + " --routes '" + dir_ + "/routes.json'"), "routes.json: routers[");
 }
 
-TEST_F(SimCli, RefusesStaleTables) {
-  Network changed = net_;
-  changed.recurrent.front().weight += 0.5f;
-  mapping::write_tables(dir_ + "/routes.json", mapping::route_network(changed));
+TEST_F(SimCli, RefusesTablesOfAnotherConnectivity) {
+  Network rewired = net_;
+  Synapse& moved = rewired.recurrent.front();
+  moved.post = moved.post == 0 ? 1 : 0;  // one synapse rewired: the routes may differ
+  mapping::write_tables(dir_ + "/routes.json", mapping::route_network(rewired));
   expect_refused(run(files() + " --routes '" + dir_ + "/routes.json'"),
-                 "routes.json: network_digest: stale tables: made for network " + network_digest(changed));
+                 "routes.json: connectivity_digest: tables of another connectivity: made for synapse pairs and placement " +
+                     connectivity_digest(rewired));
+}
+
+TEST_F(SimCli, KeepsTheTablesOfAFineTunedNetwork) {
+  // Routes depend on the synapse pairs only: new weights (a fine-tune) keep the tables valid.
+  const std::string routes = dir_ + "/routes.json";
+  mapping::write_tables(routes, mapping::route_network(net_));
+  Network tuned = net_;
+  for (Synapse& s : tuned.recurrent) s.weight *= 0.5f;
+  tuned.recurrent.back().weight = 0.0f;
+  ASSERT_NE(network_digest(tuned), network_digest(net_));
+  write_network(net_path(), tuned);
+  const ToolRun r = run(files() + " --routes '" + routes + "' --reference");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("identical spike trains in 12/12"), std::string::npos) << r.out;
+}
+
+TEST_F(SimCli, RefusesVersion1TablesWithReRunMosaicMap) {
+  auto tables = nlohmann::json::parse(mapping::tables_to_json(mapping::route_network(net_)).dump());
+  tables["version"] = 1;
+  tables.erase("connectivity_digest");
+  tables["network_digest"] = network_digest(net_);
+  std::ofstream(dir_ + "/routes.json") << tables.dump();
+  expect_refused(run(files() + " --routes '" + dir_ + "/routes.json'"), "routes.json: version: version 1 tables");
+  EXPECT_NE(read_text(dir_ + "/err.txt").find("re-run mosaic-map"), std::string::npos);
 }
 
 TEST_F(SimCli, RefusesALineWithAnExtraOutputSide) {
@@ -197,11 +225,123 @@ TEST_F(SimCli, RefusesTimingTheModelCannotRun) {
   expect_refused(run(files() + " --router-cycles 0"), "router_cycles");
 }
 
+TEST_F(SimCli, FindsTheBundledFilesFromAnotherFolder) {
+  // No --net / --input, run from a folder without traces/: the files beside the built tool.
+  const ToolRun r = run_tool(dir_, "--recordings 1", dir_);
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("share/mosaic-sim/traces/default_net.json on "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("shd_sample.h5"), std::string::npos) << r.out;
+}
+
 TEST_F(SimCli, SaysSoWhenTheBundledFilesAreMissing) {
-  const ToolRun r = run_tool(dir_, "", dir_);  // no traces/ folder here
-  EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.err.find("traces/default_net.json"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("--net"), std::string::npos) << r.err;
+  // A copy of the tool in a folder with no share/ beside it.
+  std::filesystem::create_directories(dir_ + "/bin");
+  std::filesystem::copy_file(test_support::tool_path("mosaic-sim"), dir_ + "/bin/mosaic-sim");
+  const std::string command = "cd '" + dir_ + "' && bin/mosaic-sim > out.txt 2> err.txt";
+  const int raw = std::system(command.c_str());
+  EXPECT_EQ(WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, 2);
+  const std::string err = read_text(dir_ + "/err.txt");
+  EXPECT_NE(err.find(dir_ + "/share/mosaic-sim/traces/default_net.json: file: does not exist"), std::string::npos) << err;
+  EXPECT_NE(err.find("--net"), std::string::npos) << err;
+}
+
+TEST(SimInstall, InstalledToolsFindTheBundledFiles) {
+  // cmake --install into a temporary prefix, then the installed mosaic-sim without arguments,
+  // run from another folder.
+  testing::ScratchDir scratch("SimInstall");
+  const std::string prefix = scratch.path() + "/prefix";
+  const std::filesystem::path build = std::filesystem::absolute(test_support::tool_path("mosaic-sim")).parent_path().parent_path();
+  const auto install = test_support::run_command("cmake --install '" + build.string() + "' --prefix '" + prefix + "'");
+  ASSERT_EQ(install.exit_code, 0) << install.output;
+  for (const char* tool : {"mosaic-sim", "mosaic-map", "mosaic-train", "mosaic-cochlea", "mosaic-codesign-report"})
+    EXPECT_TRUE(std::filesystem::exists(prefix + "/bin/" + tool)) << tool;
+  const auto run = test_support::run_command("cd '" + scratch.path() + "' && '" + prefix +
+                                             "/bin/mosaic-sim' --recordings 1");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find(prefix + "/share/mosaic-sim/traces/default_net.json on " + prefix +
+                            "/share/mosaic-sim/traces/shd_sample.h5"),
+            std::string::npos)
+      << run.output;
+}
+
+TEST_F(SimCli, RefusesTraceSamplesBeyondTheInput) {
+  const std::string vcd = dir_ + "/trace.vcd";
+  expect_refused(run(files() + " --vcd '" + vcd + "' --trace-samples 3,999"),
+                 "--trace-samples: sample 999 does not exist: the run has 12 samples (6 recordings x 2 subsets), "
+                 "positions 0..11");
+  EXPECT_FALSE(std::filesystem::exists(vcd));
+}
+
+TEST_F(SimCli, RefusesATraceFilterThatMatchesNothing) {
+  const std::string vcd = dir_ + "/trace.vcd";
+  // 3x3 chip: tiles 0..8, a 7x7 grid; (0, 1) is an R1, (0, 0) an R0.
+  for (const char* item : {"R1_99_99", "tile_9", "R0_0_1", "R1_0_0", "R1_1_1", "tile_x"}) {
+    const ToolRun r = run(files() + " --vcd '" + vcd + "' --trace-filter tile_0," + item);
+    expect_refused(r, std::string("--trace-filter: '") + item + "'");
+    EXPECT_NE(r.err.find("tile_0..tile_8"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("X 0..6, Y 0..6"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(vcd));
+  const ToolRun ok = run(files() + " --vcd '" + vcd + "' --trace-filter R0_0_0,R1_0_1,tile_8");
+  ASSERT_EQ(ok.status, 0) << ok.err;
+  const std::string text = read_text(vcd);
+  EXPECT_NE(text.find("R0_0_0"), std::string::npos);
+  EXPECT_NE(text.find("tile_8"), std::string::npos);
+}
+
+TEST_F(SimCli, SaysHowManySamplesHadNoOutputSpike) {
+  const ToolRun before = run(files() + " --report '" + dir_ + "/run.json'");
+  ASSERT_EQ(before.status, 0) << before.err;
+  auto report = nlohmann::json::parse(read_text(dir_ + "/run.json"));
+  int silent = 0;
+  for (const auto& sample : report["samples"]) {
+    int spikes = 0;
+    for (const auto& c : sample["class_counts"]) spikes += c.get<int>();
+    silent += spikes == 0;
+  }
+  EXPECT_EQ(report["summary"]["samples_without_output_spike"], silent);
+  EXPECT_NE(before.out.find("no output spike  " + std::to_string(silent) + " of 12 samples"), std::string::npos)
+      << before.out;
+  // Output neurons cut off from every synapse never spike: every prediction is class 0 by the tie rule.
+  Network mute = net_;
+  const auto is_output = [&](int n) {
+    return std::find(mute.output_neurons.begin(), mute.output_neurons.end(), n) != mute.output_neurons.end();
+  };
+  mute.recurrent.erase(std::remove_if(mute.recurrent.begin(), mute.recurrent.end(),
+                                      [&](const Synapse& s) { return is_output(s.post); }),
+                       mute.recurrent.end());
+  mute.input.weights.erase(std::remove_if(mute.input.weights.begin(), mute.input.weights.end(),
+                                          [&](const InputSynapse& s) { return is_output(s.neuron); }),
+                           mute.input.weights.end());
+  write_network(net_path(), mute);
+  const ToolRun r = run(files() + " --report '" + dir_ + "/mute.json'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("no output spike  12 of 12 samples -- predicted class 0 by the tie rule"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(nlohmann::json::parse(read_text(dir_ + "/mute.json"))["summary"]["samples_without_output_spike"], 12);
+}
+
+TEST_F(SimCli, PredictsTheWordOfAnUnlabelledRecording) {
+  // A user's own recording: speech made with espeak-ng, through mosaic-cochlea without a label,
+  // on the bundled network; the printed word is the majority vote of the report's samples.
+  const std::string wav = dir_ + "/word.wav", h5 = dir_ + "/word.h5";
+  ASSERT_EQ(test_support::run_command("espeak-ng -w '" + wav + "' seven").exit_code, 0);
+  const auto cochlea = test_support::run_command("'" + test_support::tool_path("mosaic-cochlea") + "' --out '" + h5 +
+                                                 "' '" + wav + "'");
+  ASSERT_EQ(cochlea.exit_code, 0) << cochlea.output;
+  const ToolRun r = run("--net traces/default_net.json --input '" + h5 + "' --predict --report '" + dir_ + "/run.json'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto report = nlohmann::json::parse(read_text(dir_ + "/run.json"));
+  std::vector<int> votes(20, 0);
+  for (const auto& sample : report["samples"]) ++votes[sample["prediction"].get<int>()];
+  const int predicted = static_cast<int>(std::max_element(votes.begin(), votes.end()) - votes.begin());
+  const std::vector<std::string> words = {"zero", "one",  "two",  "three", "four",  "five",  "six",
+                                          "seven", "eight", "nine", "null", "eins", "zwei", "drei",
+                                          "vier",  "fuenf", "sechs", "sieben", "acht", "neun"};
+  const std::string line = fmt::format("recording    0  {:<10} (class {}, {} of 5 subsets", words[predicted],
+                                       predicted, votes[predicted]);
+  EXPECT_NE(r.out.find("predictions (1 recordings"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
 }
 
 TEST_F(SimCli, HelpListsTheOptions) {
