@@ -1,7 +1,11 @@
 #include "tools/codesign-report/record.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "models/json_fields.hpp"
 #include "models/network.hpp"
@@ -10,6 +14,52 @@ namespace mosaic::codesign {
 
 using nlohmann::json;
 using mosaic::JsonFields;
+
+namespace {
+
+// Like with like: the trainer scored every recording of its test file (provenance data.test)
+// with the trained weights; the guard sim-equals-reference holds only for such a simulation.
+std::string sim_differences(const mosaic::Network& net, const json& sim, const std::string& sim_path) {
+  const JsonFields sim_fields(sim, sim_path, "");
+  const JsonFields input = sim_fields.object("input");
+  const long max = std::numeric_limits<long>::max();
+  std::vector<std::string> differs;
+  const std::string simulated = input.string("path");
+  std::string test;
+  if (net.provenance.contains("data") && net.provenance["data"].contains("test") && net.provenance["data"]["test"].is_string())
+    test = net.provenance["data"]["test"].get<std::string>();
+  // The tools ran in different folders (the workflow trains from the repository with a path
+  // relative to it and simulates with the absolute path): the same file is the same path, the
+  // same file seen from here, or an absolute path ending in the other, relative one.
+  const auto same_file = [](const std::string& a, const std::string& b) {
+    namespace fs = std::filesystem;
+    const fs::path pa = fs::path(a).lexically_normal(), pb = fs::path(b).lexically_normal();
+    if (pa == pb) return true;
+    std::error_code error;
+    if (fs::equivalent(pa, pb, error) && !error) return true;
+    const auto ends_with = [](const fs::path& absolute, const fs::path& relative) {
+      if (!absolute.is_absolute() || relative.is_absolute() || relative.empty()) return false;
+      const std::string whole = absolute.string(), tail = "/" + relative.string();
+      return whole.size() > tail.size() && whole.compare(whole.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    return ends_with(pa, pb) || ends_with(pb, pa);
+  };
+  if (test.empty()) differs.push_back("the trainer recorded no test file");
+  else if (!same_file(simulated, test)) differs.push_back("input " + simulated + ", trainer's test file " + test);
+  if (input.has("file_recordings")) {
+    const long all = input.integer("file_recordings", 0, max), ran = input.integer("recordings", 0, max);
+    if (ran != all) differs.push_back(fmt::format("{} of the input's {} recordings simulated", ran, all));
+  }
+  const JsonFields config = sim_fields.object("config");
+  if (const long levels = config.integer("quantize_levels", 0, max); levels != 0)
+    differs.push_back(fmt::format("weights quantised to {} levels", levels));
+  if (config.number("noise_sigma") != 0) differs.push_back(fmt::format("programming noise {}", config.number("noise_sigma")));
+  std::string text;
+  for (const std::string& d : differs) text += (text.empty() ? "" : "; ") + d;
+  return text;
+}
+
+}  // namespace
 
 Run read_run(const std::string& dir, const std::string& name) {
   Run run;
@@ -50,6 +100,7 @@ Run read_run(const std::string& dir, const std::string& name) {
   run.decision_median_cycles = sim_fields.object("decision_latency").number("median_cycles");
   if (sim_fields.object("network").string("digest") != run.network_digest)
     sim_fields.fail("network", "was simulated from another network than " + map_path + " mapped");
+  run.sim_differs = sim_differences(net, sim, sim_path);
   return run;
 }
 
@@ -84,6 +135,7 @@ json record_json(const Run& r, const std::string& config_digest, const std::stri
   j["format_version"] = 1;
   j["num_classes"] = r.num_classes;
   j["sim_equals_reference"] = std::fabs(r.sim_accuracy - r.reference_accuracy) < 1e-9;
+  j["sim_differs"] = r.sim_differs;
   j["config_digest"] = config_digest;
   j["command"] = command;
   return j;
@@ -118,6 +170,7 @@ Run read_record(const std::string& dir, const std::string& name) {
   run.network_digest = f.string("network_digest");
   run.needed_capacity = f.value("needed_capacity");
   if (f.has("command")) run.command = f.string("command");
+  if (f.has("sim_differs")) run.sim_differs = f.string("sim_differs");
   return run;
 }
 

@@ -32,6 +32,10 @@ struct Run {
   std::string network_digest;
   nlohmann::json needed_capacity;  // mosaic-map: ports each router type needs for this network
   std::string command;             // the training command (records only; "" when the record has none)
+  // What differs between the simulated input and the trainer's test file (another file, a
+  // subset of its recordings, quantised or noisy weights); empty: like with like, so the
+  // simulator's accuracy must equal the reference pass's (guard sim-equals-reference).
+  std::string sim_differs;
 };
 
 constexpr const char* kRecordFormat = "mosaic-codesign-record";
