@@ -73,6 +73,18 @@ TEST_F(CodesignReport, DoesNotCompareASimulationOfOtherInput) {
   EXPECT_TRUE(g["passed"].get<bool>());
 }
 
+TEST_F(CodesignReport, TakesAnAbsolutePathEndingInTheTrainersRelativeOneForTheSameFile) {
+  // The workflow trains from the repository (a relative path) and simulates with the absolute one.
+  make_run("traces/shd_sample.h5", "");
+  auto sim = nlohmann::json::parse(read_text(dir_ / "net.sim.json"));
+  sim["input"]["path"] = (fs::current_path() / "traces/shd_sample.h5").string();
+  std::ofstream(dir_ / "net.sim.json") << sim.dump();
+  const auto r = run_command("cd '" + dir_.string() + "' && '" + fs::absolute(tool_path("mosaic-codesign-report")).string() +
+                             "' --dir . --runs net --out results.json");
+  EXPECT_NE(r.output.find("sim-equals-reference/net: mosaic-sim "), std::string::npos) << r.output;
+  EXPECT_FALSE(guard("sim-equals-reference/net")["skipped"].get<bool>());
+}
+
 TEST_F(CodesignReport, ComparesLikeWithLike) {
   // The same file, every recording, the trained weights: the guard is checked. The provenance
   // claims the bundled sample as the test file, but its accuracy is the corpus's, so it fails:

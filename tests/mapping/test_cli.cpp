@@ -92,10 +92,14 @@ TEST_F(MosaicMapCli, BadInputExitsWithStatusTwo) {
   write_text("chip.json", R"({"rows": 5, "cols": 5, "neurons_per_tile": 32, "capacity": {"r0": [8,8,8,8,8,8,8,8]}})");
   EXPECT_EQ(run(net + " --chip " + path("chip.json")), 2);  // another geometry
   EXPECT_EQ(run(net + " --placement optimize --out " + path("routes.json")), 2);  // tables without their network
-  // Tables of another network are stale.
+  // Tables of another connectivity are refused; new weights on the same synapses keep them.
   ASSERT_EQ(run(net + " --out " + path("routes.json")), 0);
+  Network tuned = net_;
+  tuned.recurrent.back().weight = 2.0f;
+  write_network(path("tuned.json"), tuned);
+  EXPECT_EQ(run("--net " + path("tuned.json") + " --check " + path("routes.json")), 0);
   Network changed = net_;
-  changed.recurrent.back().weight = 2.0f;
+  changed.recurrent.erase(changed.recurrent.begin());
   write_network(path("changed.json"), changed);
   EXPECT_EQ(run("--net " + path("changed.json") + " --check " + path("routes.json")), 2);
   write_text("garbage.json", "[1, 2, 3]");
