@@ -120,6 +120,8 @@ SampleResult Chip::finish_sample() {
   int decision = static_cast<int>(prediction_per_step_.size());
   while (decision > 1 && prediction_per_step_[decision - 2] == result.prediction) --decision;
   result.decision_step = decision;
+  if (run_.correct_by_step.size() < prediction_per_step_.size()) run_.correct_by_step.resize(prediction_per_step_.size(), 0);
+  for (std::size_t t = 0; t < prediction_per_step_.size(); ++t) run_.correct_by_step[t] += prediction_per_step_[t] == result.label;
   run_.undelivered += result.undelivered;
   run_.spikes += result.spikes;
   run_.simulated_cycles += static_cast<Cycle>(sample_->active.size()) * context_.tick_cycles;

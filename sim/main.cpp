@@ -12,6 +12,7 @@
 #include "models/error.hpp"
 #include "sim/report.hpp"
 #include "sim/run.hpp"
+#include "sim/svg.hpp"
 
 namespace {
 
@@ -60,10 +61,16 @@ int run(int argc, char** argv) {
   app.add_option("--noise-seed", o.noise_seed, "seed of the programming noise");
   app.add_flag("--reference", o.compare_reference, "also run the reference pass: compare spike trains, time it");
   app.add_option("--report", o.report_path, "write the full report as JSON");
+  app.add_option("--svg", o.svg_path,
+                 "write a figure of the traffic per sample (SVG): routers, links, tiles; FIFOs and stalls in aer mode");
+  app.add_option("--svg-latency", o.svg_latency_path,
+                 "write a figure of the decision latency histogram and the accuracy over time (SVG), in steps and ms of audio");
   app.add_option("--vcd", o.sim.trace.vcd_path, "write a VCD trace (opt-in)");
   std::string trace_samples = "0";
   app.add_option("--trace-samples", trace_samples, "samples to trace, by position: 0,3-5");
   app.add_option("--trace-filter", o.trace_filter, "what to trace: tiles, routers, tile_N, R1_X_Y, R0_X_Y")->delimiter(',');
+  app.add_option("--clock-mhz", o.clock_mhz,
+                 "clock that turns cycles into microseconds (an assumption, not a Mosaic figure)");
   app.add_option("--energy-router-pj", o.router_traversal_pj, "energy per router traversal (pJ)");
   app.add_option("--energy-synapse-pj", o.synaptic_event_pj, "energy per synaptic event (pJ)");
   app.add_option("--energy-neuron-pj", o.neuron_update_pj, "energy per neuron update (pJ)");
@@ -91,6 +98,14 @@ int run(int argc, char** argv) {
   if (!o.report_path.empty()) {
     mosaic::write_text_atomic(o.report_path, mosaic::sim::report_json(o, loaded, stats, summary).dump(1) + "\n");
     std::cout << "  report           " << o.report_path << "\n";
+  }
+  if (!o.svg_path.empty()) {
+    mosaic::write_text_atomic(o.svg_path, mosaic::sim::chip_svg(loaded, stats, summary));
+    std::cout << "  figure           " << o.svg_path << "\n";
+  }
+  if (!o.svg_latency_path.empty()) {
+    mosaic::write_text_atomic(o.svg_latency_path, mosaic::sim::latency_svg(loaded, stats, summary));
+    std::cout << "  figure           " << o.svg_latency_path << "\n";
   }
   if (!o.sim.trace.vcd_path.empty()) std::cout << "  trace            " << o.sim.trace.vcd_path << "\n";
   return 0;

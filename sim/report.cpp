@@ -57,6 +57,8 @@ RunSummary summarize(const LoadedRun& run, const RunStats& stats, double wall_se
   s.decision_median_steps = percentile_step(s.decision_steps, s.samples, 0.5);
   s.decision_p90_steps = percentile_step(s.decision_steps, s.samples, 0.9);
   s.events_per_second = wall_seconds > 0 ? stats.events() / wall_seconds : 0;
+  s.clock_mhz = run.clock_mhz;
+  s.step_ms = 1000.0 * run.trained.input.t_max_s / run.trained.input.bins;
   s.router_pj = stats.router_traversals * run.energy.router_traversal_pj;
   s.synaptic_pj = stats.synaptic_events * run.energy.synaptic_event_pj;
   s.neuron_pj = stats.neuron_updates * run.energy.neuron_update_pj;
@@ -69,9 +71,9 @@ void print_summary(std::ostream& out, const RunOptions& o, const LoadedRun& run,
   out << fmt::format("mosaic-sim: {} on {}\n", o.net_path, o.input_path);
   out << fmt::format("  chip             {} ({} tiles, {} routers), {} links, routes: {}\n", run.trained.arch.name(),
                      run.trained.arch.num_tiles(), run.routes.routers.size(), link_mode_name(c.mode), run.routes_source);
-  out << fmt::format("  timing           tick {} cycles, router {} cycles, tile {} cycles{}\n", s.tick_cycles,
-                     c.router_cycles, c.tile_cycles,
-                     c.mode == LinkMode::Aer ? fmt::format(", FIFO depth {}", c.fifo_depth) : "");
+  out << fmt::format("  timing           tick {} cycles, router {} cycles, tile {} cycles{}; clock {:g} MHz (--clock-mhz), "
+                     "a step is {:g} ms of audio\n", s.tick_cycles, c.router_cycles, c.tile_cycles,
+                     c.mode == LinkMode::Aer ? fmt::format(", FIFO depth {}", c.fifo_depth) : "", s.clock_mhz, s.step_ms);
   if (o.quantize_levels >= 2 || o.noise_sigma > 0)
     out << fmt::format("  weights          {} levels, programming noise {} x max|w| (seed {})\n",
                        o.quantize_levels >= 2 ? std::to_string(o.quantize_levels) : "unquantised", o.noise_sigma,
@@ -93,11 +95,16 @@ void print_summary(std::ostream& out, const RunOptions& o, const LoadedRun& run,
       out << fmt::format("  noise cost       {:+.2f} accuracy points against the noiseless network\n",
                          100 * (s.score.accuracy() - s.reference_accuracy));
   }
-  out << fmt::format("  decision latency median {} steps ({} cycles), mean {:.1f} steps, 90% by step {}\n",
-                     s.decision_median_steps, static_cast<std::int64_t>(s.decision_median_steps) * s.tick_cycles,
-                     s.decision_mean_steps, s.decision_p90_steps);
+  const std::int64_t median_cycles = static_cast<std::int64_t>(s.decision_median_steps) * s.tick_cycles;
+  out << fmt::format("  decision latency median {} steps = {} cycles = {:.4g} us at {:g} MHz = {:g} ms of audio; mean {:.1f} "
+                     "steps ({:.4g} ms of audio); 90% by step {} ({:g} ms of audio)\n",
+                     s.decision_median_steps, median_cycles, s.cycles_to_us(median_cycles), s.clock_mhz,
+                     s.decision_median_steps * s.step_ms, s.decision_mean_steps, s.decision_mean_steps * s.step_ms,
+                     s.decision_p90_steps, s.decision_p90_steps * s.step_ms);
   out << fmt::format("  late events      {} (undelivered at sample end: {})\n", stats.late_events, stats.undelivered);
-  out << fmt::format("  simulated        {} cycles\n", stats.simulated_cycles);
+  out << fmt::format("  simulated        {} cycles = {:.4g} us at {:g} MHz ({:.4g} us per sample)\n", stats.simulated_cycles,
+                     s.cycles_to_us(static_cast<double>(stats.simulated_cycles)), s.clock_mhz,
+                     s.cycles_to_us(static_cast<double>(stats.simulated_cycles) / std::max(s.samples, 1)));
   if (!stats.routers.empty()) {
     const auto busiest = std::max_element(stats.routers.begin(), stats.routers.end(),
                                           [](const RouterStats& a, const RouterStats& b) { return a.traversals < b.traversals; });
@@ -125,9 +132,17 @@ void print_summary(std::ostream& out, const RunOptions& o, const LoadedRun& run,
     out << fmt::format("  vs reference     simulator {:.2f} s, reference pass {:.2f} s (CPU, all workers): {:.1f}x\n",
                        stats.simulation_cpu_seconds, stats.reference_cpu_seconds,
                        stats.simulation_cpu_seconds / stats.reference_cpu_seconds);
-  out << fmt::format("  energy           {:.4g} uJ (router {:.4g}, synaptic {:.4g}, neuron {:.4g} uJ){}\n",
-                     s.total_pj() * 1e-6, s.router_pj * 1e-6, s.synaptic_pj * 1e-6, s.neuron_pj * 1e-6,
-                     run.energy.placeholder ? " -- PLACEHOLDER per-event costs" : "");
+  const double samples = std::max(s.samples, 1), recordings = std::max(s.recordings, 1);
+  const char* mark = run.energy.placeholder ? " -- PLACEHOLDER per-event costs" : "";
+  out << fmt::format("  energy           {:.4g} uJ in all (routing {:.4g}, synaptic {:.4g}, neuron {:.4g} uJ){}\n",
+                     s.total_pj() * 1e-6, s.router_pj * 1e-6, s.synaptic_pj * 1e-6, s.neuron_pj * 1e-6, mark);
+  out << fmt::format("  per inference    {:.4g} nJ per subset-sample (routing {:.4g}, synaptic {:.4g}, neuron {:.4g} nJ); "
+                     "{:.4g} nJ per recording of {} subsets{}\n",
+                     s.total_pj() / samples * 1e-3, s.router_pj / samples * 1e-3, s.synaptic_pj / samples * 1e-3,
+                     s.neuron_pj / samples * 1e-3, s.total_pj() / recordings * 1e-3, run.spec.interleave_k, mark);
+  out << fmt::format("  energy per event router traversal {:g} pJ, synaptic event {:g} pJ, neuron update {:g} pJ; source: {}\n",
+                     run.energy.router_traversal_pj, run.energy.synaptic_event_pj, run.energy.neuron_update_pj,
+                     run.energy_source);
 }
 
 void print_predictions(std::ostream& out, const LoadedRun& run, const RunStats& stats) {
@@ -170,7 +185,7 @@ nlohmann::json report_json(const RunOptions& o, const LoadedRun& run, const RunS
                       {"tile_cycles", c.tile_cycles}, {"tick_cycles", s.tick_cycles},
                       {"tick_cycles_configured", c.tick_cycles}, {"fifo_depth", c.fifo_depth}, {"jobs", o.jobs},
                       {"quantize_levels", o.quantize_levels}, {"noise_sigma", o.noise_sigma},
-                      {"noise_seed", o.noise_seed}};
+                      {"noise_seed", o.noise_seed}, {"clock_mhz", s.clock_mhz}, {"step_ms", s.step_ms}};
   report["summary"] = {{"accuracy", s.score.accuracy()},
                        {"majority_vote_accuracy", s.score.vote_accuracy()},
                        {"reference_accuracy", s.reference_accuracy},
@@ -186,9 +201,27 @@ nlohmann::json report_json(const RunOptions& o, const LoadedRun& run, const RunS
                                 {"mean_steps", s.decision_mean_steps},
                                 {"p90_steps", s.decision_p90_steps},
                                 {"median_cycles", static_cast<std::int64_t>(s.decision_median_steps) * s.tick_cycles},
-                                {"mean_cycles", s.decision_mean_steps * s.tick_cycles}};
+                                {"mean_cycles", s.decision_mean_steps * s.tick_cycles},
+                                {"median_us", s.cycles_to_us(static_cast<double>(s.decision_median_steps) * s.tick_cycles)},
+                                {"mean_us", s.cycles_to_us(s.decision_mean_steps * s.tick_cycles)},
+                                {"median_audio_ms", s.decision_median_steps * s.step_ms},
+                                {"mean_audio_ms", s.decision_mean_steps * s.step_ms},
+                                {"p90_audio_ms", s.decision_p90_steps * s.step_ms},
+                                {"step_ms", s.step_ms},
+                                {"clock_mhz", s.clock_mhz}};
   report["confusion_matrix"] = s.score.confusion;
+  json by_step = json::array();
+  for (std::int64_t correct : stats.correct_by_step) by_step.push_back(static_cast<double>(correct) / std::max(s.samples, 1));
+  report["accuracy_by_step"] = by_step;
+  const double samples = std::max(s.samples, 1), recordings = std::max(s.recordings, 1);
+  const auto split = [&](double per) {
+    return json{{"router_pj", s.router_pj / per}, {"synaptic_pj", s.synaptic_pj / per},
+                {"neuron_pj", s.neuron_pj / per}, {"total_pj", s.total_pj() / per}};
+  };
   report["energy"] = {{"placeholder", run.energy.placeholder},
+                      {"source", run.energy_source},
+                      {"per_sample", split(samples)},
+                      {"per_recording", split(recordings)},
                       {"router_traversal_pj", run.energy.router_traversal_pj},
                       {"synaptic_event_pj", run.energy.synaptic_event_pj},
                       {"neuron_update_pj", run.energy.neuron_update_pj},

@@ -32,6 +32,11 @@ struct RunSummary {
   int decision_p90_steps = 0;
   double router_pj = 0, synaptic_pj = 0, neuron_pj = 0;
   double total_pj() const { return router_pj + synaptic_pj + neuron_pj; }
+  // Time: a cycle lasts 1 / clock_mhz microseconds; a network step covers step_ms of audio
+  // (t_max / bins, models/SPEC.md section 4.2), so a decision at step t has heard t step_ms.
+  double clock_mhz = 100;
+  double step_ms = 0;
+  double cycles_to_us(double cycles) const { return cycles / clock_mhz; }
 };
 
 RunSummary summarize(const LoadedRun& run, const RunStats& stats, double wall_seconds);

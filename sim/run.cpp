@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -60,7 +61,19 @@ void configure_timing_and_energy(const RunOptions& o, LoadedRun& run) {
   if (o.router_traversal_pj) run.energy.router_traversal_pj = *o.router_traversal_pj;
   if (o.synaptic_event_pj) run.energy.synaptic_event_pj = *o.synaptic_event_pj;
   if (o.neuron_update_pj) run.energy.neuron_update_pj = *o.neuron_update_pj;
-  if (o.router_traversal_pj && o.synaptic_event_pj && o.neuron_update_pj) run.energy.placeholder = false;
+  const bool all_given = o.router_traversal_pj && o.synaptic_event_pj && o.neuron_update_pj;
+  const bool some_given = o.router_traversal_pj || o.synaptic_event_pj || o.neuron_update_pj;
+  if (all_given) run.energy.placeholder = false;
+  // No published per-event figure of Mosaic was found (sim/README.md, "Timing and energy"),
+  // so there is no preset: the source is the Arch or the command line, or the placeholder.
+  if (all_given) run.energy_source = "command line (--energy-router-pj, --energy-synapse-pj, --energy-neuron-pj)";
+  else if (!run.energy.placeholder) run.energy_source = "energy object of " + source_name + (some_given ? ", partly overridden on the command line" : "");
+  else run.energy_source = std::string("PLACEHOLDER: not measurements (1 pJ per event unless set") +
+                           (some_given ? "; some set on the command line, give all three" : "") +
+                           "); no published per-event figure of Mosaic is known to this tool";
+  if (!(o.clock_mhz > 0) || !std::isfinite(o.clock_mhz))
+    throw InputError("command line", "--clock-mhz", "must be a positive number of MHz");
+  run.clock_mhz = o.clock_mhz;
 }
 
 // Checks the whole input once (ShdCheck::Everything reads every recording in a child process,
@@ -364,6 +377,8 @@ LoadedRun load_run(const RunOptions& o) {
   require_file(o.net_path, "");
   require_file(o.input_path, "");
   LoadedRun run;
+  run.net_path = o.net_path;
+  run.input_path = o.input_path;
   run.trained = read_network(o.net_path);
   configure_timing_and_energy(o, run);
   if (o.jobs < 1) throw InputError("command line", "--jobs", "must be at least 1");

@@ -26,9 +26,13 @@ struct RunOptions {
   std::string routes_path;  // empty: map the network with mosaic-map's one-turn router
   std::string arch_path;    // optional Arch JSON whose timing and energy replace the network's
   std::string report_path;
+  std::string svg_path;          // --svg: traffic on the chip (sim/svg.hpp)
+  std::string svg_latency_path;  // --svg-latency: decision latency and accuracy over time
   // Command-line overrides of the Arch's timing; unset = the Arch's value.
   std::optional<int> router_cycles, tile_cycles, tick_cycles;
   std::optional<double> router_traversal_pj, synaptic_event_pj, neuron_update_pj;
+  // The clock that turns cycles into time: the model counts cycles only (sim/README.md, "Time").
+  double clock_mhz = 100.0;
   SimConfig sim;             // mode, FIFO depth, tracing; timing filled from the Arch + overrides
   // --trace-filter items: tiles, routers, tile_N, R1_X_Y, R0_X_Y; checked against the chip by
   // load_run (an item naming no block is bad input), which sets sim.trace's filter.
@@ -45,6 +49,7 @@ struct RunOptions {
 
 // Everything a run needs, loaded and checked (InputError on bad input).
 struct LoadedRun {
+  std::string net_path, input_path;  // as given (the bundled files resolved)
   Network trained;        // as read
   Network simulated;      // after quantisation and noise
   Network reference;      // the reference pass's network: quantised, without noise
@@ -52,6 +57,8 @@ struct LoadedRun {
   CompiledRoutes routes;
   SimConfig config;
   EventEnergy energy;
+  std::string energy_source;  // where the per-event energies come from (printed with them)
+  double clock_mhz = 100.0;   // RunOptions::clock_mhz, checked
   BinSpec spec;            // how recordings become samples
   std::vector<std::string> class_names;  // the input file's extra/keys when it names every class, else empty
   int recordings = 0;      // the first `recordings` recordings of the input are run

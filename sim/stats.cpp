@@ -37,6 +37,8 @@ void RunStats::merge(const RunStats& other) {
   if (latency_histogram.size() < other.latency_histogram.size())
     latency_histogram.resize(other.latency_histogram.size(), 0);
   for (std::size_t i = 0; i < other.latency_histogram.size(); ++i) latency_histogram[i] += other.latency_histogram[i];
+  if (correct_by_step.size() < other.correct_by_step.size()) correct_by_step.resize(other.correct_by_step.size(), 0);
+  for (std::size_t i = 0; i < other.correct_by_step.size(); ++i) correct_by_step[i] += other.correct_by_step[i];
   spikes += other.spikes;
   router_traversals += other.router_traversals;
   deliveries += other.deliveries;
@@ -75,7 +77,7 @@ nlohmann::json to_json(const RunStats& s) {
                      {"synaptic_events", t.synaptic_events}, {"late_events", t.late_events},
                      {"activations", t.activations}, {"stall_cycles", t.stall_cycles}});
   return {{"samples", samples}, {"routers", routers}, {"tiles", tiles},
-          {"latency_histogram", s.latency_histogram}, {"spikes", s.spikes},
+          {"latency_histogram", s.latency_histogram}, {"correct_by_step", s.correct_by_step}, {"spikes", s.spikes},
           {"router_traversals", s.router_traversals}, {"deliveries", s.deliveries},
           {"synaptic_events", s.synaptic_events}, {"neuron_updates", s.neuron_updates},
           {"late_events", s.late_events}, {"undelivered", s.undelivered},
@@ -118,6 +120,7 @@ RunStats run_stats_from_json(const nlohmann::json& j) {
     s.tiles.push_back({t.at("tile"), t.at("spikes"), t.at("deliveries"), t.at("synaptic_events"), t.at("late_events"),
                        t.at("activations"), t.at("stall_cycles")});
   s.latency_histogram = j.at("latency_histogram").get<std::vector<std::int64_t>>();
+  s.correct_by_step = j.at("correct_by_step").get<std::vector<std::int64_t>>();
   s.spikes = j.at("spikes");
   s.router_traversals = j.at("router_traversals");
   s.deliveries = j.at("deliveries");

@@ -87,6 +87,9 @@ struct RunStats {
   std::vector<RouterStats> routers;
   std::vector<TileStats> tiles;
   std::vector<std::int64_t> latency_histogram;  // [cycles from emission to delivery] -> deliveries
+  // [t - 1] -> samples whose running prediction after step t (argmax of the output spike
+  // counts so far, models/score.hpp) equals their label: accuracy over time.
+  std::vector<std::int64_t> correct_by_step;
   std::int64_t spikes = 0;
   std::int64_t router_traversals = 0;
   std::int64_t deliveries = 0;
