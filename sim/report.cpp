@@ -24,6 +24,16 @@ int percentile_step(const std::vector<std::int64_t>& histogram, std::int64_t tot
 
 }  // namespace
 
+AerCongestion aer_congestion(const RunStats& stats) {
+  AerCongestion a;
+  for (const RouterStats& r : stats.routers) {
+    a.fullest_fifo = std::max(a.fullest_fifo, *std::max_element(r.max_fifo.begin(), r.max_fifo.end()));
+    a.router_stalls += r.stall_cycles;
+  }
+  for (const TileStats& t : stats.tiles) a.tile_stalls += t.stall_cycles;
+  return a;
+}
+
 RunSummary summarize(const LoadedRun& run, const RunStats& stats, double wall_seconds) {
   RunSummary s;
   const int classes = run.trained.num_classes;
@@ -113,15 +123,9 @@ void print_summary(std::ostream& out, const RunOptions& o, const LoadedRun& run,
                        100 * fraction(busiest->traversals, stats.router_traversals));
   }
   if (c.mode == LinkMode::Aer) {
-    int fullest = 0;
-    std::int64_t router_stalls = 0, tile_stalls = 0;
-    for (const RouterStats& r : stats.routers) {
-      fullest = std::max(fullest, *std::max_element(r.max_fifo.begin(), r.max_fifo.end()));
-      router_stalls += r.stall_cycles;
-    }
-    for (const TileStats& t : stats.tiles) tile_stalls += t.stall_cycles;
+    const AerCongestion a = aer_congestion(stats);
     out << fmt::format("  aer congestion   fullest FIFO {}/{}, stalled output cycles: {} in routers, {} in tiles\n",
-                       fullest, c.fifo_depth, router_stalls, tile_stalls);
+                       a.fullest_fifo, c.fifo_depth, a.router_stalls, a.tile_stalls);
   }
   out << fmt::format("  events           {} ({} router traversals, {} deliveries), {} spikes\n", stats.events(),
                      stats.router_traversals, stats.deliveries, stats.spikes);

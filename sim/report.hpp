@@ -39,6 +39,13 @@ struct RunSummary {
   double cycles_to_us(double cycles) const { return cycles / clock_mhz; }
 };
 
+// aer congestion over the whole chip: the fullest input FIFO, stalled output cycles.
+struct AerCongestion {
+  int fullest_fifo = 0;
+  std::int64_t router_stalls = 0, tile_stalls = 0;
+};
+AerCongestion aer_congestion(const RunStats& stats);
+
 RunSummary summarize(const LoadedRun& run, const RunStats& stats, double wall_seconds);
 void print_summary(std::ostream& out, const RunOptions& options, const LoadedRun& run, const RunStats& stats,
                    const RunSummary& summary);

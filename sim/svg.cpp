@@ -116,13 +116,9 @@ std::string chip_svg(const LoadedRun& run, const RunStats& stats, const RunSumma
                   busiest_link, svg_number(std::max(busiest_link_load, 0.0))),
   };
   if (aer) {
-    int fullest = 0;
-    std::int64_t router_stalls = 0, tile_stalls = 0;
-    for (const RouterStats& r : stats.routers) {
-      fullest = std::max(fullest, *std::max_element(r.max_fifo.begin(), r.max_fifo.end()));
-      router_stalls += r.stall_cycles;
-    }
-    for (const TileStats& t : stats.tiles) tile_stalls += t.stall_cycles;
+    const AerCongestion a = aer_congestion(stats);
+    const int fullest = a.fullest_fifo;
+    const double router_stalls = a.router_stalls, tile_stalls = a.tile_stalls;
     lines.push_back(fmt::format("aer: under each router F = its fullest input FIFO (of {}), S = its stalled output cycles "
                                 "per sample; fullest FIFO {}/{}, stalled cycles per sample {} in routers, {} in tiles",
                                 run.config.fifo_depth, fullest, run.config.fifo_depth, svg_number(router_stalls / samples),
