@@ -54,6 +54,8 @@ void Chip::start_sample(const BinnedSample& sample, int index) {
   result.class_counts.assign(context_.net.num_classes, 0);
   prediction_per_step_.clear();
   next_step_ = 1;
+  traced_sample_ = index;
+  traced_step_ = 0;
   context_.origin = current_cycle() + 1;
   tick_.notify(cycles(1));
 }
@@ -72,6 +74,7 @@ void Chip::on_tick() {
     prediction_per_step_.push_back(predict_class(result.class_counts));
     if (context_.config.record_spikes) result.spike_trains.push_back(step_spikes_);
   }
+  traced_step_ = std::min(step, steps);
   if (step > steps) {
     sc_core::sc_pause();
     return;
@@ -143,6 +146,8 @@ RunStats Chip::stats() const {
 }
 
 void Chip::trace(sc_core::sc_trace_file* file, const TraceConfig& what) const {
+  sc_core::sc_trace(file, traced_sample_, std::string(name()) + ".sample");
+  sc_core::sc_trace(file, traced_step_, std::string(name()) + ".step");
   auto listed = [](const auto& list, const auto& item) {
     return list.empty() || std::find(list.begin(), list.end(), item) != list.end();
   };

@@ -48,6 +48,10 @@ class Chip : public sc_core::sc_module {
   std::vector<int> class_of_neuron_;                // -1 for neurons that are no output
   const BinnedSample* sample_ = nullptr;
   int next_step_ = 0;
+  // Traced as chip.sample and chip.step (GTKWave markers): the sample in progress (its position
+  // in the run, -1 between samples) and its step (0 before the first tick).
+  int traced_sample_ = -1;
+  int traced_step_ = 0;
   std::vector<int> step_spikes_;
   std::vector<int> prediction_per_step_;
   sc_core::sc_event tick_;

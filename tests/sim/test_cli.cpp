@@ -5,7 +5,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <memory>
+#include <regex>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -113,6 +116,26 @@ TEST_F(SimCli, WritesAVcdTraceOfTheSelectedBlocks) {
   EXPECT_NE(text.find("z_0"), std::string::npos);
   EXPECT_NE(text.find("fifo_N"), std::string::npos);
   EXPECT_EQ(text.find("tile_1."), std::string::npos);  // filtered out
+  // chip.sample and chip.step: the traced sample's position, and its steps 1..T in order.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(\$var\s+\w+\s+(\d+)\s+(\S+)\s+step\s[^$]*\$end)"))) << text.substr(0, 2000);
+  const std::string id = m[2];
+  ASSERT_TRUE(std::regex_search(text, m, std::regex(R"(\$var\s+\w+\s+\d+\s+(\S+)\s+sample\s[^$]*\$end)")));
+  const std::string sample_id = m[1];
+  std::vector<long> steps, samples;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() > id.size() + 1 && line[0] == 'b' && line.compare(line.size() - id.size() - 1, std::string::npos, " " + id) == 0)
+      steps.push_back(std::stol(line.substr(1, line.find(' ') - 1), nullptr, 2));
+    if (line.size() > sample_id.size() + 1 && line[0] == 'b' &&
+        line.compare(line.size() - sample_id.size() - 1, std::string::npos, " " + sample_id) == 0)
+      samples.push_back(std::stol(line.substr(1, line.find(' ') - 1), nullptr, 2));
+  }
+  ASSERT_GE(steps.size(), static_cast<std::size_t>(net_.input.bins));
+  std::vector<long> want;
+  for (long t = 1; t <= net_.input.bins; ++t) want.push_back(t);
+  EXPECT_TRUE(std::search(steps.begin(), steps.end(), want.begin(), want.end()) != steps.end());
+  EXPECT_NE(std::find(samples.begin(), samples.end(), 1L), samples.end());  // --trace-samples 1
   EXPECT_EQ(text.find("R1_0_1."), std::string::npos);
 }
 
