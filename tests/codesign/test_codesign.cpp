@@ -115,6 +115,14 @@ TEST_F(CodesignSuite, SmallTierKilledMidRunResumesToTheSameResultsAndCommittedRe
   EXPECT_TRUE(results["passed"].get<bool>());
   ASSERT_EQ(results["runs"].size(), 5u);
   for (const auto& guard : results["guards"]) EXPECT_TRUE(guard["passed"].get<bool>()) << guard.dump();
+  // The figures rule drew the figures (no --no-rewire run in the small tier: (d) is skipped, saying
+  // why), and the report computed the claims.
+  for (const char* f : {"a_accuracy_vs_memory.svg", "b_accuracy_vs_p3.svg", "c_router_sizes_at_init.svg"})
+    EXPECT_TRUE(fs::exists(whole / "figures" / f)) << f << output;
+  EXPECT_NE(read_text(whole / "figures" / "index.md").find("(d) rewiring on and off: skipped"), std::string::npos);
+  EXPECT_TRUE(results["claims"]["sim_equals_reference"]["passed"].get<bool>());
+  EXPECT_TRUE(results["claims"]["iso_accuracy"]["computed"].get<bool>());
+  EXPECT_EQ(results["claims"]["capacity_growth"]["networks"].size(), 3u);
   // The recorded figures were checked too, not only the structural guards.
   bool checked_expected = false;
   for (const auto& guard : results["guards"])

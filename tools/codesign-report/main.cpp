@@ -8,6 +8,8 @@
 // Exit 0: every guard holds; 1: a guard failed (a regression); 2: bad input.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <optional>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -22,12 +24,17 @@
 #include "models/error.hpp"
 #include "models/json_fields.hpp"
 #include "models/network.hpp"
+#include "tools/codesign-report/claims.hpp"
+#include "tools/codesign-report/figures.hpp"
+#include "tools/codesign-report/initial.hpp"
+#include "tools/codesign-report/paper.hpp"
 #include "tools/codesign-report/record.hpp"
 
 namespace {
 
 using nlohmann::json;
 using mosaic::JsonFields;
+using mosaic::codesign::Guard;
 using mosaic::codesign::Run;
 using mosaic::codesign::read_record;
 using mosaic::codesign::read_run;
@@ -55,13 +62,6 @@ bool profile_at_most(const std::map<int, double>& a, const std::map<int, double>
     if (at(a, d) > p) return false;
   return true;
 }
-
-struct Guard {
-  std::string name;
-  bool passed;
-  std::string detail;
-  bool skipped = false;  // not checked (the figures are not comparable); counts as passed
-};
 
 std::vector<Guard> structural_guards(const std::vector<Run>& runs) {
   std::vector<Guard> guards;
@@ -149,7 +149,7 @@ std::vector<Guard> expected_guards(const std::vector<Run>& runs, const std::stri
   return guards;
 }
 
-std::string markdown(const std::vector<Run>& runs, const std::vector<Guard>& guards) {
+std::string markdown(const std::vector<Run>& runs, const std::vector<Guard>& guards, const json& claims) {
   std::string out =
       "| run | mode | profile | epochs | synapses | routing memory (cells) | mappable | test accuracy (sim) | "
       "majority vote | median decision latency (cycles) |\n|---|---|---|---|---|---|---|---|---|---|\n";
@@ -160,7 +160,7 @@ std::string markdown(const std::vector<Run>& runs, const std::vector<Guard>& gua
   out += "\n";
   for (const Guard& g : guards)
     out += fmt::format("- {} {}: {}\n", g.skipped ? "skip" : g.passed ? "ok  " : "FAIL", g.name, g.detail);
-  return out;
+  return out + mosaic::codesign::claims_markdown(claims);
 }
 
 }  // namespace
@@ -169,9 +169,14 @@ int main(int argc, char** argv) {
   CLI::App app{
       "mosaic-codesign-report: tabulates the co-design suite (tools/codesign): accuracy against routing memory "
       "for every run, from the files mosaic-train, mosaic-map and mosaic-sim wrote (--dir) or from the runs' "
-      "records (--records), and checks the guards. With --record RUN it writes RUN's record instead. "
-      "Exit 0: every guard holds; 1: a guard failed; 2: bad input."};
-  std::string dir, records, record, config_digest, command, expected, out_json, out_md, tier;
+      "records (--records), computes the claims (accuracy at equal memory, memory at iso-accuracy, simulator "
+      "equals reference, capacities after training against initialisation) and checks the guards. With --record "
+      "RUN it writes RUN's record instead; with --figures DIR it draws the four figures into DIR instead. "
+      "Exit 0: every guard holds (or the record or figures were written); 1: a guard failed; 2: bad input."};
+  std::string dir, records, record, config_digest, command, expected, out_json, out_md, tier, figures;
+  std::string paper =
+      (std::filesystem::path(MOSAIC_SOURCE_DIR) / ".." / "shared" / "reference" / "paper_figures.tsv").lexically_normal().string();
+  int init_seeds = 10;
   std::vector<std::string> names;
   double accuracy_tolerance = 0.02, memory_tolerance = 0.05;
   auto* dir_option = app.add_option("--dir", dir, "folder holding <run>.json, <run>.map.json, <run>.sim.json");
@@ -191,6 +196,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--out", out_json, "results JSON to write");
   app.add_option("--markdown", out_md, "results table (Markdown) to write");
+  app.add_option("--figures", figures, "draw the figures (SVG) into this folder and stop (no table, no guards)");
+  auto* paper_option = app.add_option("--paper", paper,
+                                      "the authors' published points, drawn faintly beside ours and put through the "
+                                      "same claim computations (default: ../shared/reference/paper_figures.tsv beside "
+                                      "the repository; when that is missing, the figures say so)")
+                           ->capture_default_str();
+  app.add_option("--init-seeds", init_seeds, "figure (c): seeds per profile at DeepR initialisation (42, 43, ...)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
   CLI11_PARSE(app, argc, argv);
 
   return mosaic::run_tool("mosaic-codesign-report", [&] {
@@ -202,11 +216,41 @@ int main(int argc, char** argv) {
     if (dir.empty() && records.empty()) throw mosaic::InputError("--dir", "", "give --dir or --records");
     if (names.empty()) throw mosaic::InputError("--runs", "", "name at least one run");
     std::vector<Run> runs;
-    for (const std::string& name : names) runs.push_back(records.empty() ? read_run(dir, name) : read_record(records, name));
+    for (const std::string& name : names) {
+      runs.push_back(records.empty() ? read_run(dir, name) : read_record(records, name));
+      if (runs.back().mode != "routing-aware") continue;
+      try {
+        mosaic::codesign::canonical_profile(runs.back().profile);
+      } catch (const std::invalid_argument& e) {
+        throw mosaic::InputError((records.empty() ? dir : records) + "/" + name + ".json", "profile", e.what());
+      }
+    }
+    // The authors' points: a missing default file is a note in the figures, a missing named one bad input.
+    std::optional<mosaic::codesign::PaperFigures> paper_figures;
+    std::string paper_note;
+    if (paper_option->count() > 0 || std::filesystem::exists(paper))
+      paper_figures = mosaic::codesign::read_paper_figures(paper);
+    else
+      paper_note = "The authors' points are not drawn: " + paper + " is missing (--paper names it).";
+    const mosaic::codesign::Table table = mosaic::codesign::group_runs(runs);
+    mosaic::codesign::InitialSizesCache initial;
+    if (!figures.empty()) {
+      mosaic::codesign::write_figures({figures, paper_figures ? &*paper_figures : nullptr, paper_note, init_seeds}, runs,
+                                      table, initial, std::cout);
+      return 0;
+    }
+    std::string claims_note;
+    const json claims = mosaic::codesign::compute_claims(runs, table, initial, paper_figures ? &*paper_figures : nullptr);
     std::vector<Guard> guards = structural_guards(runs);
     if (!expected.empty()) {
-      const std::vector<Guard> more = expected_guards(runs, expected, accuracy_tolerance, memory_tolerance);
+      std::vector<Guard> more = expected_guards(runs, expected, accuracy_tolerance, memory_tolerance);
       guards.insert(guards.end(), more.begin(), more.end());
+      const json recorded = mosaic::read_json_file(expected);
+      more = mosaic::codesign::claim_guards(claims, recorded, accuracy_tolerance, memory_tolerance);
+      guards.insert(guards.end(), more.begin(), more.end());
+      if (!recorded.contains("claims"))
+        claims_note = "Claims (i), (ii), (iv) not guarded: " + expected +
+                      " records none (made before the claims; tools/codesign --bless records them).";
     }
     json results = {{"tool", "mosaic-codesign-report"}, {"format_version", 1}, {"tier", tier}, {"runs", json::array()},
                     {"guards", json::array()}};
@@ -217,10 +261,12 @@ int main(int argc, char** argv) {
       all_passed = all_passed && g.passed;
     }
     results["passed"] = all_passed;
-    const std::string table = markdown(runs, guards);
-    std::cout << table;
+    results["claims"] = claims;
+    if (!claims_note.empty()) results["claims_not_guarded"] = claims_note;
+    const std::string text = markdown(runs, guards, claims) + (claims_note.empty() ? "" : "\n" + claims_note + "\n");
+    std::cout << text;
     if (!out_json.empty()) mosaic::write_text_atomic(out_json, results.dump(2) + "\n");
-    if (!out_md.empty()) mosaic::write_text_atomic(out_md, table);
+    if (!out_md.empty()) mosaic::write_text_atomic(out_md, text);
     return all_passed ? 0 : 1;
   });
 }

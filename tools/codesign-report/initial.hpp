@@ -1,0 +1,38 @@
+#pragma once
+// What a routing-aware network needs at DeepR initialisation, before any training: the network
+// mosaic-train --epochs 0 writes (trainer's initial_network) mapped as mosaic-map maps it (fixed
+// placement, one-turn routing: mapping's map_network and report_to_json). Linked, not
+// re-implemented: the report's figure (c) and claim (iv) use the very code of both tools.
+#include <map>
+#include <string>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+namespace mosaic::codesign {
+
+struct InitialSizes {
+  long memory_cells = 0;            // homogeneous model, as a record's memory_cells
+  nlohmann::json needed_capacity;   // as a record's needed_capacity: {"nt": [8], "r0": [8], "r1": [8]}
+  nlohmann::json cells_per_instance;  // {"nt": cells, "r0": cells, "r1": cells}: the router sizes
+};
+
+// The options of a training command that change the initial network beyond the profile and the
+// seed (the chip, the input and output neurons, the birth weights): a run trained with one of
+// them cannot be re-initialised from its profile and seed alone. Returns the first such option
+// of `command`, or "" when there is none.
+std::string option_changing_initialisation(const std::string& command);
+
+// The canonical form of a hop profile ("1:1.0,3:0" -> "1:1"), as the trainer writes it.
+std::string canonical_profile(const std::string& profile);
+
+// Initial sizes per (canonical profile, seed), each computed once.
+class InitialSizesCache {
+ public:
+  const InitialSizes& get(const std::string& profile, long seed);
+
+ private:
+  std::map<std::pair<std::string, long>, InitialSizes> sizes_;
+};
+
+}  // namespace mosaic::codesign
