@@ -11,6 +11,7 @@
 #include "mapping/report.hpp"
 #include "mapping/svg.hpp"
 #include "models/atomic_file.hpp"
+#include "models/cli.hpp"
 #include "models/error.hpp"
 #include "models/json_fields.hpp"
 
@@ -25,6 +26,13 @@ struct Options {
   std::string placement = "fixed";
   std::uint64_t seed = 1;
   double moves_per_neuron = PlacementOptions{}.moves_per_neuron;
+
+  // The rules between options (CLI11 checks each option's own values): InputError, exit 2.
+  void validate() const {
+    if (placement == "optimize" && !out_path.empty() && out_net_path.empty())
+      throw InputError(kCommandLine, "--out-net",
+                       "--placement optimize renumbers the network: give --out-net so the tables come with their network");
+  }
 };
 
 // A chip file is an Arch JSON object (or any object holding one under "arch", such as a
@@ -66,9 +74,6 @@ int run(const Options& options) {
   if (!options.check_path.empty()) return check_tables(net, options.check_path);
   if (!options.chip_path.empty()) net.arch.capacity = read_chip_capacities(options.chip_path, net.arch);
   const PlacementOptions placement{parse_placement(options.placement), options.seed, options.moves_per_neuron};
-  if (placement.mode == PlacementMode::Optimize && !options.out_path.empty() && options.out_net_path.empty())
-    throw InputError("command line", "--out-net",
-                     "--placement optimize renumbers the network: give --out-net so the tables come with their network");
   const double read_seconds = clock.lap();
 
   const PlacementResult placed = place_network(net, placement);
@@ -118,11 +123,9 @@ int main(int argc, char** argv) {
   app.add_option("--svg", options.svg_path, "write a heat map of router port usage (SVG)");
   app.add_option("--check", options.check_path,
                  "instead of mapping: check that these routing tables belong to the network and deliver every spike");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int status = app.exit(e);
-    return status == 0 ? 0 : kExitBadInput;
-  }
-  return run_tool("mosaic-map", [&] { return run(options); });
+  return run_tool("mosaic-map", [&] {
+    if (!parse_command_line(app, argc, argv)) return 0;  // --help
+    options.validate();
+    return run(options);
+  });
 }

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "models/cli.hpp"
 #include "models/error.hpp"
 #include "models/shd.hpp"
 
@@ -17,7 +18,7 @@ int main(int argc, char** argv) {
     app.add_option("--recordings", recordings, "recordings to write")->capture_default_str();
     app.add_option("--channels", channels, "channels of the source")->capture_default_str();
     app.add_option("--classes", classes, "classes of the source")->capture_default_str();
-    CLI11_PARSE(app, argc, argv);
+    if (!mosaic::parse_command_line(app, argc, argv)) return 0;  // --help
     mosaic::ShdReader reader(from, channels, classes);
     if (reader.size() == 0) throw mosaic::InputError(from, "/spikes/times", "holds no sample");
     std::vector<mosaic::ShdSample> source;

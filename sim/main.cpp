@@ -9,6 +9,7 @@
 #include <systemc>  // declares sc_main extern "C"
 
 #include "models/atomic_file.hpp"
+#include "models/cli.hpp"
 #include "models/error.hpp"
 #include "sim/report.hpp"
 #include "sim/run.hpp"
@@ -78,12 +79,7 @@ int run(int argc, char** argv) {
                "print the predicted class of every recording (majority vote over its subsets), named by the "
                "input's extra/keys");
   app.add_flag("--progress", o.progress, "print progress to stderr every 2 s (always on a terminal)");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : mosaic::kExitBadInput;
-  }
+  if (!mosaic::parse_command_line(app, argc, argv)) return 0;  // --help
   o.progress = o.progress || isatty(STDERR_FILENO);  // long runs on a terminal show progress
   o.sim.mode = mosaic::sim::parse_link_mode(mode);
   o.sim.trace.samples = parse_sample_list(trace_samples);

@@ -23,6 +23,7 @@
 
 #include "mapping/mapping.hpp"
 #include "models/atomic_file.hpp"
+#include "models/cli.hpp"
 #include "models/error.hpp"
 #include "models/json_fields.hpp"
 #include "models/reference.hpp"
@@ -373,7 +374,15 @@ void resolve_bundled_files(RunOptions& o) {
   if (input_bundled) require_file(o.input_path, hint);
 }
 
+void RunOptions::validate() const {
+  if (jobs < 1) throw InputError(kCommandLine, "--jobs", "must be at least 1");
+  if (quantize_levels == 1 || quantize_levels < 0)
+    throw InputError(kCommandLine, "--quantize-levels", "must be 0 (off) or at least 2");
+  if (noise_sigma < 0) throw InputError(kCommandLine, "--noise", "must not be negative");
+}
+
 LoadedRun load_run(const RunOptions& o) {
+  o.validate();
   require_file(o.net_path, "");
   require_file(o.input_path, "");
   LoadedRun run;
@@ -381,10 +390,6 @@ LoadedRun load_run(const RunOptions& o) {
   run.input_path = o.input_path;
   run.trained = read_network(o.net_path);
   configure_timing_and_energy(o, run);
-  if (o.jobs < 1) throw InputError("command line", "--jobs", "must be at least 1");
-  if (o.quantize_levels == 1 || o.quantize_levels < 0)
-    throw InputError("command line", "--quantize-levels", "must be 0 (off) or at least 2");
-  if (o.noise_sigma < 0) throw InputError("command line", "--noise", "must not be negative");
 
   mapping::RoutingTables tables;
   if (o.routes_path.empty()) {

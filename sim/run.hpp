@@ -45,6 +45,10 @@ struct RunOptions {
   std::uint64_t noise_seed = 1;
   bool compare_reference = false;  // also run the reference pass, compare spike trains, time it
   bool progress = false;
+
+  // The rules of the options themselves (files and timing are checked as they load):
+  // InputError("command line", "--option", ...), exit 2.
+  void validate() const;
 };
 
 // Everything a run needs, loaded and checked (InputError on bad input).

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "models/cli.hpp"
+#include "models/error.hpp"
 #include "models/network.hpp"
 
 namespace mosaic::train {
@@ -29,6 +31,24 @@ int ModelSpec::num_input_tiles() const {
 
 int ModelSpec::interleave_k() const { return interleave_factor(shd_channels, input_channels()); }
 
+void ModelSpec::validate() const {
+  const auto check = [](bool ok, const char* option, const std::string& problem) {
+    if (!ok) throw InputError(kCommandLine, option, problem);
+  };
+  const int k = arch.neurons_per_tile();
+  check(bins >= 1, "--bins", "must be >= 1");
+  check(t_max_s > 0, "--t-max", "must be > 0");
+  check(tau_ms > 0 && dt_ms > 0, "--tau", "tau and dt must be > 0");
+  check(theta > 0, "--theta", "must be > 0");
+  check(shd_channels >= 1 && shd_channels <= kMaxShdChannels, "--shd-channels",
+        "must be in 1.." + std::to_string(kMaxShdChannels) + " (channel ids are uint16)");
+  check(n_inp >= 0 && n_inp <= 65535, "--n-inp", "must be in 0..65535");
+  check(num_classes >= 1 && num_classes <= k, "--classes",
+        "the outputs must fit in the last tile (1.." + std::to_string(k) + ")");
+  check(num_input_tiles() < arch.num_tiles(), "--n-inp", "the input tiles must leave the last tile (outputs) free");
+  check(input_channels() <= shd_channels, "--n-inp", "more reduced channels than SHD channels");
+}
+
 float ModelSpec::alpha() const { return static_cast<float>(std::exp(-dt_ms / tau_ms)); }
 
 BinSpec ModelSpec::bin_spec() const {
@@ -39,6 +59,28 @@ BinSpec ModelSpec::bin_spec() const {
   spec.interleave_k = interleave_k();
   spec.shd_channels = shd_channels;
   return spec;
+}
+
+void TrainConfig::validate() const {
+  const auto check = [](bool ok, const char* option, const std::string& problem) {
+    if (!ok) throw InputError(kCommandLine, option, problem);
+  };
+  check(epochs >= 0, "--epochs", "must be >= 0");
+  check(batch >= 1, "--batch", "must be >= 1");
+  check(threads >= 1, "--threads", "must be >= 1");
+  model.validate();
+  check(deepr.c_min >= 0 && deepr.c_min <= model.arch.neurons_per_tile(), "--c-min", "must be in 0..K");
+  check(deepr.w_thr >= 0, "--w-thr", "must be >= 0");
+  check(optimizer.lr > 0, "--lr", "must be > 0");
+  check(baseline.weight_noise >= 0, "--weight-noise", "must be >= 0");
+  check(baseline.clip_std >= 0, "--clip-std", "must be >= 0 (0 = off)");
+  check(baseline.target_synapses >= 0, "--target-synapses", "must be >= 0");
+  check(baseline.target_synapses == 0 || mode == Mode::Baseline, "--target-synapses", "only for --mode baseline");
+  check(baseline.final_threshold >= 0, "--final-threshold", "must be >= 0 (0 = off)");
+  check(baseline.final_threshold == 0 || mode == Mode::Baseline, "--final-threshold", "only for --mode baseline");
+  check(optimizer.lr_drop_step >= 0, "--lr-drop-step", "must be >= 0 (0 = the polynomial decay)");
+  check(deepr.rewire || mode == Mode::RoutingAware, "--no-rewire", "only for --mode routing-aware");
+  check(deepr.rewire_every >= 0, "--rewire-every", "must be >= 0 (0 = once per epoch)");
 }
 
 nlohmann::json TrainConfig::to_json() const {

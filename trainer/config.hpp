@@ -37,6 +37,8 @@ struct ModelSpec {
   int interleave_k() const;
   float alpha() const;  // exp(-dt / tau) in float32
   BinSpec bin_spec() const;
+  // Throws InputError("command line", "--option", ...) on a model the tools cannot build.
+  void validate() const;
 };
 
 struct OptimizerConfig {
@@ -97,6 +99,9 @@ struct TrainConfig {
 
   // What must match for a checkpoint to be resumed (everything but the run's bookkeeping).
   nlohmann::json to_json() const;
+  // Every rule of a training configuration, in one place (the model's included): throws
+  // InputError("command line", "--option", ...), so the tools exit 2.
+  void validate() const;
 };
 
 }  // namespace mosaic::train

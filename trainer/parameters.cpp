@@ -12,13 +12,7 @@ Rng make_rng(uint64_t seed, RngStream stream, uint64_t counter) {
 }
 
 LinkMap empty_link_map(const ModelSpec& model) {
-  const int k = model.arch.neurons_per_tile();
-  if (model.num_classes < 1 || model.num_classes > k)
-    throw std::invalid_argument("the " + std::to_string(model.num_classes) +
-                                " output neurons must fit in the last tile (K = " + std::to_string(k) + ")");
-  if (model.num_input_tiles() >= model.arch.num_tiles())
-    throw std::invalid_argument("n_inp = " + std::to_string(model.input_channels()) +
-                                " needs every tile as an input tile; the last tile holds the outputs");
+  model.validate();  // the outputs fit in the last tile, the input tiles leave it free
   return LinkMap(model.arch, model.num_input_tiles(), model.num_classes);
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include "models/error.hpp"
 #include "trainer/deepr.hpp"
 #include "trainer/parameters.hpp"
 
@@ -53,6 +54,16 @@ TEST(HopProfile, ParsesPairsAndRejectsNonsense) {
   EXPECT_EQ(HopProfile::parse("1:0.5,3:0").fraction.size(), 1u);
   for (const char* bad : {"", "1", "2:0.5", "0:1", "1:1.5", "1:-0.1", "1:x", "x:1", "1:1,1:0.5", "1:1;3:0.1"})
     EXPECT_THROW(HopProfile::parse(bad), std::invalid_argument) << bad;
+}
+
+TEST(LinkMap, AModelThatDoesNotFitIsBadInput) {
+  ModelSpec model;  // 5x5x32
+  EXPECT_NO_THROW(empty_link_map(model));
+  model.num_classes = 33;  // more outputs than the last tile holds
+  EXPECT_THROW(empty_link_map(model), InputError);
+  model = ModelSpec{};
+  model.n_inp = 25 * 32;  // every tile an input tile, none left for the outputs
+  EXPECT_THROW(empty_link_map(model), InputError);
 }
 
 TEST(DeepR, TargetLinksAreRoundedProfileFractions) {

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include "models/cli.hpp"
 #include "models/error.hpp"
 #include "models/shd.hpp"
 #include "tools/cochlea/corpus_stats.hpp"
@@ -15,8 +16,8 @@ int main(int argc, char** argv) {
       "files; with TRAIN.h5 TEST.h5 also the test accuracy of a nearest-class-mean classifier on per-channel\n"
       "spike counts and of softmax regression on binned counts (difficulty reference)."};
   app.add_option("files", paths, "SHD-format files: one, or TRAIN.h5 TEST.h5")->required()->expected(1, 2);
-  CLI11_PARSE(app, argc, argv);
   return mosaic::run_tool("mosaic-corpus-stats", [&] {
+    if (!mosaic::parse_command_line(app, argc, argv)) return 0;  // --help
     std::vector<std::vector<mosaic::ShdSample>> files;
     for (const std::string& path : paths) {
       mosaic::ShdReader reader(path);

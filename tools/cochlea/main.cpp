@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "models/cli.hpp"
 #include "models/error.hpp"
 #include "models/shd.hpp"
 #include "tools/cochlea/audio.hpp"
@@ -219,6 +220,8 @@ int main(int argc, char** argv) {
   app.add_option("--rate", options.cochlea.internal_rate_hz, "internal sample rate of the model, Hz (default 16000)")
       ->check(CLI::Range(8000.0, 96000.0));
   app.add_option("inputs", options.inputs, "audio files, IN.wav ...");
-  CLI11_PARSE(app, argc, argv);
-  return mosaic::run_tool("mosaic-cochlea", [&] { return run(options); });
+  return mosaic::run_tool("mosaic-cochlea", [&] {
+    if (!mosaic::parse_command_line(app, argc, argv)) return 0;  // --help
+    return run(options);
+  });
 }

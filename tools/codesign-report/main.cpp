@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/atomic_file.hpp"
+#include "models/cli.hpp"
 #include "models/error.hpp"
 #include "models/json_fields.hpp"
 #include "models/network.hpp"
@@ -205,9 +206,8 @@ int main(int argc, char** argv) {
   app.add_option("--init-seeds", init_seeds, "figure (c): seeds per profile at DeepR initialisation (42, 43, ...)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
-  CLI11_PARSE(app, argc, argv);
-
   return mosaic::run_tool("mosaic-codesign-report", [&] {
+    if (!mosaic::parse_command_line(app, argc, argv)) return 0;  // --help
     if (!record.empty()) {
       if (out_json.empty()) throw mosaic::InputError("--out", "", "--record needs --out, the record to write");
       mosaic::write_text_atomic(out_json, record_json(read_run(dir, record), config_digest, command).dump(2) + "\n");
