@@ -73,7 +73,7 @@ void configure_timing_and_energy(const RunOptions& o, LoadedRun& run) {
                            (some_given ? "; some set on the command line, give all three" : "") +
                            "); no published per-event figure of Mosaic is known to this tool";
   if (!(o.clock_mhz > 0) || !std::isfinite(o.clock_mhz))
-    throw InputError("command line", "--clock-mhz", "must be a positive number of MHz");
+    throw InputError(kCommandLine, "--clock-mhz", "must be a positive number of MHz");
   run.clock_mhz = o.clock_mhz;
 }
 
