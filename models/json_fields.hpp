@@ -55,6 +55,8 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& file)
 // (a folder) is an InputError naming it.
 nlohmann::json read_json_file(const std::string& path);
 
+// Levenshtein distance: the one measure of "did you mean" messages (JSON keys, command-line options).
+std::size_t edit_distance(const std::string& a, const std::string& b);
 // The entry of `known` nearest to `word` by edit distance (for "did you mean" messages).
 std::string nearest_name(const std::string& word, std::initializer_list<const char*> known);
 
