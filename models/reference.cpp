@@ -16,7 +16,7 @@ std::vector<int> all_neurons(const Network& net) {
 
 ReferenceModel::ReferenceModel(const Network& net) : net_(net), population_(net, all_neurons(net)) {}
 
-ForwardResult ReferenceModel::run(const BinnedSample& sample) {
+ForwardResult ReferenceModel::run(const BinnedSample& sample, bool record_potentials) {
   population_.reset();
   ForwardResult result;
   result.class_counts.assign(net_.num_classes, 0);
@@ -35,6 +35,7 @@ ForwardResult ReferenceModel::run(const BinnedSample& sample) {
     for (int n : spiked)
       if (output_class[n] >= 0) ++result.class_counts[output_class[n]];
     result.spikes.push_back(spiked);
+    if (record_potentials) result.potentials.push_back(population_.potentials());
     previous = std::move(spiked);
   }
   result.prediction = predict_class(result.class_counts);

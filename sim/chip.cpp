@@ -54,8 +54,6 @@ void Chip::start_sample(const BinnedSample& sample, int index) {
   result.class_counts.assign(context_.net.num_classes, 0);
   prediction_per_step_.clear();
   next_step_ = 1;
-  traced_sample_ = index;
-  traced_step_ = 0;
   context_.origin = current_cycle() + 1;
   tick_.notify(cycles(1));
 }
@@ -74,6 +72,9 @@ void Chip::on_tick() {
     prediction_per_step_.push_back(predict_class(result.class_counts));
     if (context_.config.record_spikes) result.spike_trains.push_back(step_spikes_);
   }
+  // Set from the first tick on, not at start_sample: the previous sample's last values are
+  // written to the VCD only when time advances past its last cycle.
+  if (step == 1) traced_sample_ = result.index;
   traced_step_ = std::min(step, steps);
   if (step > steps) {
     sc_core::sc_pause();
@@ -154,6 +155,7 @@ void Chip::trace(sc_core::sc_trace_file* file, const TraceConfig& what) const {
   if (what.tiles)
     for (int t = 0; t < static_cast<int>(tiles_.size()); ++t)
       if (listed(what.only_tiles, t)) tiles_[t]->trace(file);
+  for (const auto& tile : tiles_) tile->trace_potentials(file);  // empty unless --trace-potential
   if (what.routers)
     for (std::size_t r = 0; r < routers_.size(); ++r)
       if (listed(what.only_routers, routes_.routers[r].pos)) routers_[r]->trace(file);

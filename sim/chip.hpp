@@ -49,7 +49,8 @@ class Chip : public sc_core::sc_module {
   const BinnedSample* sample_ = nullptr;
   int next_step_ = 0;
   // Traced as chip.sample and chip.step (GTKWave markers): the sample in progress (its position
-  // in the run, -1 between samples) and its step (0 before the first tick).
+  // in the run, -1 before the first) and its step (0 before the first tick; both held after a
+  // sample's last step until the next one begins).
   int traced_sample_ = -1;
   int traced_step_ = 0;
   std::vector<int> step_spikes_;

@@ -19,18 +19,18 @@ namespace {
 
 using mosaic::InputError;
 
-// "0,3-5" -> {0, 3, 4, 5}
-std::vector<int> parse_sample_list(const std::string& text) {
+// "0,3-5" -> {0, 3, 4, 5}; `option` names the list in errors (load_run checks the ids' range).
+std::vector<int> parse_id_list(const std::string& text, const std::string& option) {
   std::vector<int> out;
   std::smatch m;
-  const std::regex item(R"((\d{1,8})(?:-(\d{1,8}))?)");  // load_run checks them against the input
+  const std::regex item(R"((\d{1,8})(?:-(\d{1,8}))?)");
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t comma = text.find(',', start);
     const std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!std::regex_match(part, m, item)) throw InputError("command line", "--trace-samples", "expects a list like 0,3-5");
+    if (!std::regex_match(part, m, item)) throw InputError("command line", option, "expects a list like 0,3-5");
     const int first = std::stoi(m[1]), last = m[2].matched ? std::stoi(m[2]) : first;
-    if (last < first) throw InputError("command line", "--trace-samples", "'" + part + "': a range runs upwards");
+    if (last < first) throw InputError("command line", option, "'" + part + "': a range runs upwards");
     for (int s = first; s <= last; ++s) out.push_back(s);
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -70,6 +70,9 @@ int run(int argc, char** argv) {
   std::string trace_samples = "0";
   app.add_option("--trace-samples", trace_samples, "samples to trace, by position: 0,3-5");
   app.add_option("--trace-filter", o.trace_filter, "what to trace: tiles, routers, tile_N, R1_X_Y, R0_X_Y")->delimiter(',');
+  std::string trace_potential;
+  app.add_option("--trace-potential", trace_potential,
+                 "neurons whose membrane potential goes into the VCD as real values, by id: 0,40-43");
   app.add_option("--clock-mhz", o.clock_mhz,
                  "clock that turns cycles into microseconds (an assumption, not a Mosaic figure)");
   app.add_option("--energy-router-pj", o.router_traversal_pj, "energy per router traversal (pJ)");
@@ -82,7 +85,8 @@ int run(int argc, char** argv) {
   if (!mosaic::parse_command_line(app, argc, argv)) return 0;  // --help
   o.progress = o.progress || isatty(STDERR_FILENO);  // long runs on a terminal show progress
   o.sim.mode = mosaic::sim::parse_link_mode(mode);
-  o.sim.trace.samples = parse_sample_list(trace_samples);
+  o.sim.trace.samples = parse_id_list(trace_samples, "--trace-samples");
+  if (!trace_potential.empty()) o.sim.trace.potentials = parse_id_list(trace_potential, "--trace-potential");
   mosaic::sim::resolve_bundled_files(o);
 
   const mosaic::sim::LoadedRun loaded = mosaic::sim::load_run(o);

@@ -35,6 +35,16 @@ NeuronTile::NeuronTile(sc_core::sc_module_name name, int tile, const CompiledRou
   input_targets_.assign(net.input.n_inp, 0);
   for (const InputSynapse& s : net.input.weights)
     if (net.arch.tile_of_neuron(s.neuron) == tile) ++input_targets_[s.channel];
+  input_line_of_channel_.assign(net.input.n_inp, -1);
+  for (int c = 0; c < net.input.n_inp; ++c)
+    if (input_targets_[c] > 0) {
+      input_line_of_channel_[c] = static_cast<int>(input_channels_.size());
+      input_channels_.push_back(c);
+    }
+  input_lines_ = std::make_unique<bool[]>(input_channels_.size());
+  for (int n : context.config.trace.potentials)
+    if (net.arch.tile_of_neuron(n) == tile) traced_neurons_.push_back(n - first_neuron_);
+  traced_potentials_ = std::make_unique<float[]>(traced_neurons_.size());
   for (Side s : kAllSides) {
     const int i = static_cast<int>(s);
     input_sides_[i].tile = this;
@@ -43,7 +53,7 @@ NeuronTile::NeuronTile(sc_core::sc_module_name name, int tile, const CompiledRou
   }
   active_.assign(num_keys(net), 0);
   spike_lines_ = std::make_unique<bool[]>(k);
-  std::fill(spike_lines_.get(), spike_lines_.get() + k, false);
+  clear_traced_values();
   stats_.tile = tile;
   SC_METHOD(on_cycle);
   sensitive << wake_.event();
@@ -54,6 +64,14 @@ void NeuronTile::begin_tick(int step, const std::vector<int>& bin_channels) {
   step_ = step;
   const Cycle now = context_.now();
   const Cycle ready = now + context_.config.tile_cycles;
+  if (context_.tracing) {
+    // The traced values of the previous sample stay until its first step: SystemC writes a
+    // time's values to the VCD when time advances past it, after the reset between samples.
+    if (step == 1) clear_traced_values();
+    std::fill(input_lines_.get(), input_lines_.get() + input_channels_.size(), false);
+    for (int channel : bin_channels)
+      if (input_line_of_channel_[channel] >= 0) input_lines_[input_line_of_channel_[channel]] = true;
+  }
   // North-edge input lines: dedicated wires into the tile's own crossbar, never routed.
   for (int channel : bin_channels)
     if (input_targets_[channel] > 0) enqueue({{input_key(channel), step, now}, ready, -1, input_targets_[channel]}, now);
@@ -149,6 +167,8 @@ void NeuronTile::end_tick(std::vector<int>& spiked) {
     const int k = context_.net.arch.neurons_per_tile();
     std::fill(spike_lines_.get(), spike_lines_.get() + k, false);
     for (int n : last_spikes_) spike_lines_[n - first_neuron_] = true;
+    for (std::size_t i = 0; i < traced_neurons_.size(); ++i)
+      traced_potentials_[i] = population_.potentials()[traced_neurons_[i]];
   }
 }
 
@@ -175,14 +195,27 @@ std::int64_t NeuronTile::reset() {
   population_.reset();
   step_ = 0;
   counted_ = SampleCounters{};
-  std::fill(spike_lines_.get(), spike_lines_.get() + context_.net.arch.neurons_per_tile(), false);
   wake_.cancel();
   return left;
 }
 
+void NeuronTile::clear_traced_values() {
+  std::fill(spike_lines_.get(), spike_lines_.get() + context_.net.arch.neurons_per_tile(), false);
+  std::fill(input_lines_.get(), input_lines_.get() + input_channels_.size(), false);
+  std::fill(traced_potentials_.get(), traced_potentials_.get() + traced_neurons_.size(), 0.0f);
+}
+
 void NeuronTile::trace(sc_core::sc_trace_file* file) const {
+  const std::string prefix = std::string(name()) + ".";
   for (int i = 0; i < context_.net.arch.neurons_per_tile(); ++i)
-    sc_core::sc_trace(file, spike_lines_[i], std::string(name()) + ".z_" + std::to_string(first_neuron_ + i));
+    sc_core::sc_trace(file, spike_lines_[i], prefix + "z_" + std::to_string(first_neuron_ + i));
+  for (std::size_t i = 0; i < input_channels_.size(); ++i)
+    sc_core::sc_trace(file, input_lines_[i], prefix + "input_" + std::to_string(input_channels_[i]));
+}
+
+void NeuronTile::trace_potentials(sc_core::sc_trace_file* file) const {
+  for (std::size_t i = 0; i < traced_neurons_.size(); ++i)
+    sc_core::sc_trace(file, traced_potentials_[i], std::string(name()) + ".v_" + std::to_string(first_neuron_ + traced_neurons_[i]));
 }
 
 }  // namespace mosaic::sim

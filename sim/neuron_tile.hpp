@@ -45,7 +45,10 @@ class NeuronTile : public sc_core::sc_module {
   const TileStats& stats() const { return stats_; }
   // This sample's counts towards the run (gathered by the Chip, cleared by reset()).
   const SampleCounters& sample_counters() const { return counted_; }
+  // Spike lines z_<neuron> and input lines input_<channel> (sim/README.md, "Tracing").
   void trace(sc_core::sc_trace_file* file) const;
+  // v_<neuron>: the membrane potentials asked for with --trace-potential (real-valued).
+  void trace_potentials(sc_core::sc_trace_file* file) const;
 
  private:
   struct InputSide : LinkTarget {
@@ -68,6 +71,7 @@ class NeuronTile : public sc_core::sc_module {
   void evaluate(std::vector<int>& spiked);
   void write_outputs(Cycle now);
   void schedule_next(Cycle now);
+  void clear_traced_values();
 
   const int tile_;
   const TileConfig& lines_;
@@ -86,6 +90,15 @@ class NeuronTile : public sc_core::sc_module {
   RingQueue<Delivery> inbox_;
   std::array<RingQueue<SpikeEvent>, kSides> outbox_;  // aer: events waiting for their link
   std::unique_ptr<bool[]> spike_lines_;  // traced: z of each neuron during the tick
+  // Traced input lines: the reduced channels with synapses in this tile (input tiles only) and,
+  // during step t's tick, whether bin t's input event reached the tile on that line.
+  std::vector<int> input_channels_;
+  std::vector<int> input_line_of_channel_;  // by reduced channel: index in input_channels_, -1 none
+  std::unique_ptr<bool[]> input_lines_;
+  // Traced membrane potentials (--trace-potential): the population's local indices and the
+  // value v[t] of each after step t, copied from the one LifPopulation (models/lif.hpp).
+  std::vector<int> traced_neurons_;
+  std::unique_ptr<float[]> traced_potentials_;
   Wakeup wake_;
   TileStats stats_;
   SampleCounters counted_;

@@ -5,13 +5,23 @@
 
 namespace mosaic::sim {
 
+namespace {
+// Bits of a traced port: enough for the highest neuron id.
+int id_bits(int neurons) {
+  int bits = 1;
+  while (bits < 31 && (1 << bits) < neurons) ++bits;
+  return bits;
+}
+}  // namespace
+
 Router::Router(sc_core::sc_module_name name, const RouterConfig& config, const ChipContext& context)
     : sc_core::sc_module(name),
       out("out", kSides),
       in("in", kSides),
       config_(config),
       context_(context),
-      source_key_offset_(context.net.input.n_inp) {
+      source_key_offset_(context.net.input.n_inp),
+      idle_(sc_dt::SC_LOGIC_Z, id_bits(context.net.arch.num_neurons())) {
   for (Side s : kAllSides) {
     const int i = static_cast<int>(s);
     input_sides_[i].router = this;
@@ -21,8 +31,13 @@ Router::Router(sc_core::sc_module_name name, const RouterConfig& config, const C
   popped_at_.fill(-1);
   stats_.pos = config.pos;
   stats_.type = config.type;
+  traced_ports_.reserve(kPorts);
+  for (int p = 0; p < kPorts; ++p) traced_ports_.push_back({idle_, 0, -1});
   SC_METHOD(on_cycle);
   sensitive << wake_.event();
+  dont_initialize();
+  SC_METHOD(clear_traced_ports);
+  sensitive << clear_ports_;
   dont_initialize();
 }
 
@@ -39,6 +54,7 @@ void Router::accept(Side side, const SpikeEvent& event, Cycle now) {
   const int i = static_cast<int>(side);
   const std::uint8_t outs = config_.has_lines() ? config_.out_sides[i][event.key - source_key_offset_] : 0;
   ++stats_.port_events[in_port(side)];
+  if (context_.tracing) note_event(in_port(side), event, now);
   if (outs == 0) return;  // no crossbar cell on this line: the event stops here
   fifo_[i].push_back({event, now + context_.config.router_cycles, outs});
   fifo_level_[i] = static_cast<int>(fifo_[i].size());
@@ -109,6 +125,7 @@ void Router::write_outputs(Cycle now) {
         for (Side o : kAllSides)
           if (q.pending & side_bit(o)) {
             ++stats_.port_events[out_port(o)];
+            if (context_.tracing) note_event(out_port(o), q.event, now);
             out[static_cast<int>(o)]->accept(q.event, now);
           }
       }
@@ -121,6 +138,7 @@ void Router::write_outputs(Cycle now) {
     Queued& q = fifo_[winner_[o]].front();
     q.pending &= static_cast<std::uint8_t>(~side_bit(static_cast<Side>(o)));
     ++stats_.port_events[out_port(static_cast<Side>(o))];
+    if (context_.tracing) note_event(out_port(static_cast<Side>(o)), q.event, now);
     out[o]->accept(q.event, now);
   }
   for (int i = 0; i < kSides; ++i)
@@ -137,6 +155,36 @@ void Router::schedule_next(Cycle now) {
   for (const auto& fifo : fifo_)
     if (!fifo.empty()) next = std::min(next, std::max(fifo.front().ready, now + 1));
   if (next != std::numeric_limits<Cycle>::max()) wake_.at(next, now);
+}
+
+void Router::note_event(int port, const SpikeEvent& event, Cycle now) {
+  TracedPort& traced = traced_ports_[port];
+  const int source = event.key - source_key_offset_;
+  const Cycle at = context_.origin + now;  // absolute: the clearing may run in the next sample
+  if (traced.set_at != at) {
+    traced.set_at = at;
+    traced.count = 0;
+    traced.id = source;
+  } else if (source < traced.id.to_int()) {
+    traced.id = source;
+  }
+  ++traced.count;
+  clear_ports_.notify(cycles(1));
+}
+
+// Runs in the cycle after events were shown: ports not set again in this cycle go idle. A port
+// set in this cycle before this process ran keeps its value (set_at == now). reset() leaves the
+// ports and this process alone: the values of a sample's last cycle are written to the VCD only
+// when time advances past it (SystemC traces before each time step), so clearing them at the
+// reset would overwrite them.
+void Router::clear_traced_ports() {
+  const Cycle now = current_cycle();
+  for (TracedPort& traced : traced_ports_)
+    if (traced.set_at >= 0 && traced.set_at < now) {
+      traced.id = idle_;
+      traced.count = 0;
+      traced.set_at = -1;
+    }
 }
 
 std::int64_t Router::reset() {
@@ -157,8 +205,12 @@ void Router::trace(sc_core::sc_trace_file* file) const {
   const std::string prefix = std::string(name()) + ".";
   for (Side s : kAllSides) {
     const std::string letter(1, side_letter(s));
-    sc_core::sc_trace(file, stats_.port_events[in_port(s)], prefix + "in_" + letter + "_events");
-    sc_core::sc_trace(file, stats_.port_events[out_port(s)], prefix + "out_" + letter + "_events");
+    for (const bool input : {true, false}) {
+      const int port = input ? in_port(s) : out_port(s);
+      const std::string port_name = prefix + (input ? "in_" : "out_") + letter;
+      sc_core::sc_trace(file, traced_ports_[port].id, port_name);
+      if (context_.config.mode == LinkMode::Crossbar) sc_core::sc_trace(file, traced_ports_[port].count, port_name + "_count");
+    }
     if (context_.config.mode == LinkMode::Aer)
       sc_core::sc_trace(file, fifo_level_[static_cast<int>(s)], prefix + "fifo_" + letter);
   }

@@ -13,6 +13,7 @@
 // traversal is done), evaluate (which output sides each gets this cycle), write_outputs (send
 // them; an event with no side left leaves its FIFO).
 #include <array>
+#include <vector>
 
 #include <systemc>
 
@@ -38,6 +39,16 @@ class Router : public sc_core::sc_module {
   void trace(sc_core::sc_trace_file* file) const;
 
  private:
+  // One port in the VCD (sim/README.md, "Tracing"): the source neuron of the event crossing it
+  // in this cycle, all 'z' in the cycles without one (GTKWave draws 'z' as an undriven line), so
+  // each event is one pulse labelled with its source instead of a step of a running counter.
+  // Several events can cross one port in one cycle in crossbar mode (dedicated lines): the id is
+  // then the lowest of them and `count` says how many; in aer mode at most one crosses.
+  struct TracedPort {
+    sc_dt::sc_lv_base id;
+    int count = 0;
+    Cycle set_at = -1;  // the absolute cycle of the events shown; cleared in the next cycle
+  };
   struct InputSide : LinkTarget {
     Router* router = nullptr;
     Side side = Side::North;
@@ -57,6 +68,8 @@ class Router : public sc_core::sc_module {
   void evaluate(Cycle now);
   void write_outputs(Cycle now);
   void schedule_next(Cycle now);
+  void note_event(int port, const SpikeEvent& event, Cycle now);  // tracing only
+  void clear_traced_ports();  // SC_METHOD: the cycle after events were shown, back to 'z'
 
   const RouterConfig& config_;
   const ChipContext& context_;
@@ -66,6 +79,9 @@ class Router : public sc_core::sc_module {
   std::array<Cycle, kSides> popped_at_;     // aer: the cycle a FIFO last freed a slot
   std::array<int, kSides> round_robin_{};   // per output: the input side that goes first next
   std::array<int, kSides> fifo_level_{};    // traced occupancy
+  std::vector<TracedPort> traced_ports_;  // by port (in_port / out_port), kPorts, never resized
+  sc_dt::sc_lv_base idle_;                       // all 'z', the width of traced_ports_' ids
+  sc_core::sc_event clear_ports_;
   // Between the phases of one cycle:
   std::array<int, kSides> ready_{};   // read_inputs: events at each FIFO's front that may leave now
   std::array<int, kSides> winner_{};  // evaluate, aer: per output side, the input side it serves (-1: none)

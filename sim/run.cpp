@@ -28,6 +28,7 @@
 #include "models/json_fields.hpp"
 #include "models/reference.hpp"
 #include "models/signal_cleanup.hpp"
+#include "sim/gtkwave.hpp"
 #include "sim/quantize.hpp"
 #include "sim/simulator.hpp"
 
@@ -103,6 +104,18 @@ void configure_tracing(const RunOptions& o, LoadedRun& run) {
                        fmt::format("sample {} does not exist: the run has {} samples ({} recordings x {} subsets), "
                                    "positions 0..{}", s, run.samples, run.recordings, run.spec.interleave_k,
                                    run.samples - 1));
+  if (!trace.vcd_path.empty() && gtkwave_save_path(trace.vcd_path) == trace.vcd_path)
+    throw InputError("command line", "--vcd", "'" + trace.vcd_path + "' ends in .gtkw: that name is taken by the GTKWave save file written beside the VCD");
+  const int neurons = run.trained.arch.num_neurons();
+  if (!trace.potentials.empty() && trace.vcd_path.empty())
+    throw InputError("command line", "--trace-potential", "needs --vcd FILE: the potentials are written into the VCD");
+  for (int n : trace.potentials)
+    if (n < 0 || n >= neurons)
+      throw InputError("command line", "--trace-potential",
+                       fmt::format("neuron {} does not exist: the network {} has {} neurons, ids 0..{}", n,
+                                   o.net_path, neurons, neurons - 1));
+  std::sort(trace.potentials.begin(), trace.potentials.end());
+  trace.potentials.erase(std::unique(trace.potentials.begin(), trace.potentials.end()), trace.potentials.end());
   if (o.trace_filter.empty()) return;
   const Arch& arch = run.trained.arch;
   const std::string valid = fmt::format(
@@ -439,7 +452,13 @@ RunStats execute(const LoadedRun& run, const RunOptions& o, double& wall_seconds
   } else {
     stats = execute_in_workers(run, o, progress);
   }
-  if (run.vcd_output) run.vcd_output->commit();
+  if (run.vcd_output) {
+    // The save file from the finished VCD's declarations, then the VCD itself into place.
+    const std::string& vcd = run.vcd_output->path();
+    write_text_atomic(gtkwave_save_path(vcd),
+                      gtkwave_save_file(read_vcd_header(run.vcd_output->temp_path(), vcd), vcd));
+    run.vcd_output->commit();
+  }
   std::sort(stats.samples.begin(), stats.samples.end(),
             [](const SampleResult& a, const SampleResult& b) { return a.index < b.index; });
   wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

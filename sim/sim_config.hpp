@@ -30,6 +30,7 @@ struct TraceConfig {
   bool routers = true;            // router port activity and FIFO occupancy
   std::vector<int> only_tiles;        // when not empty, trace only these tiles
   std::vector<GridPos> only_routers;  // when not empty, trace only the routers at these positions
+  std::vector<int> potentials;        // neurons whose membrane potential is traced (any filter)
 };
 
 struct SimConfig {

@@ -41,6 +41,9 @@ Simulator::~Simulator() {
 
 void Simulator::stop_tracing() {
   if (!trace_file_) return;
+  // SystemC writes a time's values when time advances past it: one more (idle) cycle puts the
+  // last traced sample's final step into the file.
+  sc_core::sc_start(cycles(1));
   sc_core::sc_close_vcd_trace_file(trace_file_);
   trace_file_ = nullptr;
   chip_->set_tracing(false);

@@ -13,7 +13,7 @@ using namespace mosaic::faults;
 
 // kill -9 of the parent of mosaic-sim --jobs 2: its workers end too, and leave nothing behind.
 TEST(Faults, SimKilledLeavesNoWorkerNoTemporaryFolderNoPartialFile) {
-  const std::vector<std::string> outputs = {"report.json", "trace.vcd"};
+  const std::vector<std::string> outputs = {"report.json", "trace.vcd", "trace.gtkw"};  // the save file beside the VCD
   const std::vector<std::string> args = {tool_path("mosaic-sim"), "--jobs", "2", "--recordings", "16", "--net",
                                          source("traces/default_net.json"), "--input", source("traces/shd_sample.h5"),
                                          "--report", "report.json", "--vcd", "trace.vcd"};
