@@ -66,7 +66,8 @@ int run(int argc, char** argv) {
                  "write a figure of the traffic per sample (SVG): routers, links, tiles; FIFOs and stalls in aer mode");
   app.add_option("--svg-latency", o.svg_latency_path,
                  "write a figure of the decision latency histogram and the accuracy over time (SVG), in steps and ms of audio");
-  app.add_option("--vcd", o.sim.trace.vcd_path, "write a VCD trace (opt-in)");
+  app.add_option("--vcd", o.sim.trace.vcd_path,
+                 "write a VCD trace (opt-in) and its GTKWave save file beside it (the extension replaced by .gtkw)");
   std::string trace_samples = "0";
   app.add_option("--trace-samples", trace_samples, "samples to trace, by position: 0,3-5");
   app.add_option("--trace-filter", o.trace_filter, "what to trace: tiles, routers, tile_N, R1_X_Y, R0_X_Y")->delimiter(',');

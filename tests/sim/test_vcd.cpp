@@ -351,6 +351,9 @@ TEST_F(SimVcd, GtkwaveLoadsTheVcdWithItsSaveFile) {
                            "set n [gtkwave::getTotalNumTraces]\n"
                            "puts \"traces $n\"\n"
                            "for {set i 0} {$i < $n} {incr i} { puts \"trace [gtkwave::getTraceNameFromIndex $i]\" }\n"
+                           "foreach s {step\\[31:0\\] R1_0_1.in_N\\[7:0\\] R1_0_1.out_E\\[7:0\\] R1_0_1.out_S\\[7:0\\]} {\n"
+                           "  puts \"changes $s [gtkwave::signalChangeList SystemC.chip.$s -start_time 0 -max 100000]\"\n"
+                           "}\n"
                            "gtkwave::/File/Quit\n";
   const auto gtkwave = [&](const std::string& save_file) {
     return run_command("cd '" + dir_ + "' && timeout 120 xvfb-run -a gtkwave --script '" + script + "' '" + vcd_path +
@@ -380,6 +383,44 @@ TEST_F(SimVcd, GtkwaveLoadsTheVcdWithItsSaveFile) {
     }
   }
   EXPECT_EQ(shown, listed);
+  // The values as GTKWave reads them: the step marker's changes (time, value) and the times at
+  // which router ports change equal the VCD's, and the ports do carry events.
+  const auto gtkwave_changes = [&](const std::string& signal) {
+    const std::string key = "changes " + signal + " ";
+    const std::size_t at = loaded.output.find(key);
+    std::vector<std::string> words;
+    if (at == std::string::npos) return words;
+    std::istringstream line(loaded.output.substr(at + key.size(), loaded.output.find('\n', at) - at - key.size()));
+    for (std::string t, v; line >> t >> v && std::stod(t) <= vcd.end();) {  // GTKWave ends the list at "infinity"
+      words.push_back(t);
+      words.push_back(v);
+    }
+    return words;
+  };
+  std::vector<std::string> want_steps;
+  long previous = -2;
+  for (long c = 0; c <= vcd.end(); ++c)
+    if (vcd.number("chip.step", c) != previous) {
+      previous = vcd.number("chip.step", c);
+      want_steps.push_back(std::to_string(c));
+      want_steps.push_back(std::to_string(previous));
+    }
+  EXPECT_EQ(gtkwave_changes("step[31:0]"), want_steps);
+  int port_events = 0;
+  for (const char* port : {"in_N", "out_E", "out_S"}) {
+    std::vector<std::string> times, want_times;
+    const auto words = gtkwave_changes(std::string("R1_0_1.") + port + "[7:0]");
+    for (std::size_t i = 0; i < words.size(); i += 2) times.push_back(words[i]);
+    std::string last = "none";
+    for (long c = 0; c <= vcd.end(); ++c) {
+      const std::string value = vcd.at(std::string("chip.R1_0_1.") + port, c);
+      if (value != last) want_times.push_back(std::to_string(c));
+      port_events += value != last && value.find('Z') == std::string::npos;
+      last = value;
+    }
+    EXPECT_EQ(times, want_times) << port;
+  }
+  EXPECT_GT(port_events, 0) << "no event on the ports compared";
   EXPECT_EQ(groups, 2 * 4);  // begin and end of tile_0, tile_1 (v_20 traced in any case), R1_0_1, R0_2_2
   for (const char* signal : {"sample[31:0]", "step[31:0]", "z_0", "input_0", "v_1", "v_20", "in_N[7:0]", "out_E_count[31:0]"})
     EXPECT_NE(std::find(shown.begin(), shown.end(), signal), shown.end()) << signal;
