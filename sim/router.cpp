@@ -32,7 +32,7 @@ Router::Router(sc_core::sc_module_name name, const RouterConfig& config, const C
   stats_.pos = config.pos;
   stats_.type = config.type;
   traced_ports_.reserve(kPorts);
-  for (int p = 0; p < kPorts; ++p) traced_ports_.push_back({idle_, 0, -1});
+  for (int p = 0; p < kPorts; ++p) traced_ports_.push_back({idle_, -1, 0, -1});
   SC_METHOD(on_cycle);
   sensitive << wake_.event();
   dont_initialize();
@@ -164,8 +164,10 @@ void Router::note_event(int port, const SpikeEvent& event, Cycle now) {
   if (traced.set_at != at) {
     traced.set_at = at;
     traced.count = 0;
+    traced.lowest = source;
     traced.id = source;
-  } else if (source < traced.id.to_int()) {
+  } else if (source < traced.lowest) {
+    traced.lowest = source;
     traced.id = source;
   }
   ++traced.count;
@@ -182,6 +184,7 @@ void Router::clear_traced_ports() {
   for (TracedPort& traced : traced_ports_)
     if (traced.set_at >= 0 && traced.set_at < now) {
       traced.id = idle_;
+      traced.lowest = -1;
       traced.count = 0;
       traced.set_at = -1;
     }

@@ -46,6 +46,7 @@ class Router : public sc_core::sc_module {
   // then the lowest of them and `count` says how many; in aer mode at most one crosses.
   struct TracedPort {
     sc_dt::sc_lv_base id;
+    int lowest = -1;  // id as a number (the vector reads back signed)
     int count = 0;
     Cycle set_at = -1;  // the absolute cycle of the events shown; cleared in the next cycle
   };

@@ -244,6 +244,27 @@ TEST_F(SimVcd, PortsCarryTheSourcesRoutedThroughThemAndPotentialsEqualTheReferen
   EXPECT_EQ(potentials, static_cast<int>(traced.size()));
 }
 
+// The bundled 5x5x32 network (800 neurons: 10-bit ids, so ids from 512 up have the top bit set)
+// on its first bundled recording: busier ports, where several events of high and low ids cross
+// one port in one cycle.
+TEST_F(SimVcd, BundledNetworkPortsCarryTheSourcesRoutedThroughThem) {
+  net_ = read_network("traces/default_net.json");
+  ShdReader reader("traces/shd_sample.h5", net_.input.shd_channels, net_.num_classes);
+  samples_ = bin_all_subsets(reader.read(0), bin_spec(net_.input));
+  routes_ = compile_routes(net_, mapping::route_network(net_, mapping::RoutingAlgorithm::OneTurn));
+  std::vector<long> starts;
+  long tick = 0;
+  const auto r = run_command("'" + test_support::tool_path("mosaic-sim") +
+                             "' --net traces/default_net.json --input traces/shd_sample.h5 --recordings 1 --vcd '" + dir_ +
+                             "/trace.vcd' --trace-samples 0 --trace-filter routers");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const VcdValues vcd(dir_ + "/trace.vcd");
+  starts = vcd.times_of("chip.step", 1);
+  ASSERT_EQ(starts.size(), 1u);
+  tick = vcd.times_of("chip.step", 2).at(0) - starts[0];
+  expect_ports(vcd, starts, tick, 1, true, nullptr);
+}
+
 TEST_F(SimVcd, InputLinesOfTilesCarryTheBinsOfTheirChannels) {
   std::vector<long> starts;
   long tick = 0;
