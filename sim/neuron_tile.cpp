@@ -65,8 +65,8 @@ void NeuronTile::begin_tick(int step, const std::vector<int>& bin_channels) {
   const Cycle now = context_.now();
   const Cycle ready = now + context_.config.tile_cycles;
   if (context_.tracing) {
-    // The traced values of the previous sample stay until its first step: SystemC writes a
-    // time's values to the VCD when time advances past it, after the reset between samples.
+    // The previous sample's traced values stay until this sample's first step (not cleared by
+    // reset()): SystemC writes a time's values when time advances past it, after the reset.
     if (step == 1) clear_traced_values();
     std::fill(input_lines_.get(), input_lines_.get() + input_channels_.size(), false);
     for (int channel : bin_channels)
