@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -28,27 +27,43 @@ std::vector<double> log_softmax(const std::vector<double>& counts) {
   return out;
 }
 
+ScoreTally::ScoreTally(int num_classes) : num_classes_(num_classes) {
+  score_.confusion.assign(num_classes, std::vector<long>(num_classes, 0));
+}
+
+void ScoreTally::add(const Prediction& p) {
+  if (p.label < 0 || p.label >= num_classes_ || p.predicted < 0 || p.predicted >= num_classes_)
+    throw std::out_of_range("score_predictions: class " + std::to_string(p.label) + " or " +
+                            std::to_string(p.predicted) + " outside 0.." + std::to_string(num_classes_ - 1));
+  ++score_.samples;
+  score_.correct += p.predicted == p.label ? 1 : 0;
+  ++score_.confusion[p.label][p.predicted];
+  if (!votes_.empty() && p.recording != recording_) close_vote();
+  if (votes_.empty()) votes_.assign(num_classes_, 0);
+  recording_ = p.recording;
+  label_ = p.label;
+  ++votes_[p.predicted];
+}
+
+void ScoreTally::close_vote() {
+  ++score_.recordings;
+  score_.vote_correct += predict_class(votes_) == label_ ? 1 : 0;
+  votes_.clear();
+}
+
+Score ScoreTally::finish() {
+  if (!votes_.empty()) close_vote();
+  return score_;
+}
+
 Score score_predictions(const std::vector<Prediction>& predictions, int num_classes) {
-  Score score;
-  score.confusion.assign(num_classes, std::vector<long>(num_classes, 0));
-  std::map<int, std::pair<int, std::vector<int>>> votes;  // recording -> (label, votes per class)
-  for (const Prediction& p : predictions) {
-    if (p.label < 0 || p.label >= num_classes || p.predicted < 0 || p.predicted >= num_classes)
-      throw std::out_of_range("score_predictions: class " + std::to_string(p.label) + " or " +
-                              std::to_string(p.predicted) + " outside 0.." + std::to_string(num_classes - 1));
-    ++score.samples;
-    score.correct += p.predicted == p.label ? 1 : 0;
-    ++score.confusion[p.label][p.predicted];
-    auto& [label, count] = votes[p.recording];
-    if (count.empty()) count.assign(num_classes, 0);
-    label = p.label;
-    ++count[p.predicted];
-  }
-  for (const auto& [recording, vote] : votes) {
-    ++score.recordings;
-    score.vote_correct += predict_class(vote.second) == vote.first ? 1 : 0;
-  }
-  return score;
+  // The subsets of a recording side by side (in their order), as the tally needs them.
+  std::vector<Prediction> by_recording = predictions;
+  std::stable_sort(by_recording.begin(), by_recording.end(),
+                   [](const Prediction& a, const Prediction& b) { return a.recording < b.recording; });
+  ScoreTally tally(num_classes);
+  for (const Prediction& p : by_recording) tally.add(p);
+  return tally.finish();
 }
 
 }  // namespace mosaic

@@ -36,4 +36,21 @@ struct Score {
 // Labels and predictions must be in 0..num_classes-1 (std::out_of_range otherwise: a bug upstream).
 Score score_predictions(const std::vector<Prediction>& predictions, int num_classes);
 
+// The same score taken one prediction at a time, for runs too long to hold every prediction
+// (mosaic-sim): the subsets of a recording must come one after another, since a recording's
+// vote is closed when a prediction of another recording arrives.
+class ScoreTally {
+ public:
+  explicit ScoreTally(int num_classes);
+  void add(const Prediction& p);  // std::out_of_range as score_predictions
+  Score finish();                 // closes the last vote
+
+ private:
+  void close_vote();
+  int num_classes_;
+  Score score_;
+  int recording_ = 0, label_ = 0;
+  std::vector<int> votes_;  // of the open recording; empty: none open
+};
+
 }  // namespace mosaic

@@ -129,10 +129,6 @@ SampleResult Chip::finish_sample() {
   run_.undelivered += result.undelivered;
   run_.spikes += result.spikes;
   run_.simulated_cycles += static_cast<Cycle>(sample_->active.size()) * context_.tick_cycles;
-  SampleResult summary = result;
-  summary.spike_trains.clear();
-  summary.deliveries.clear();
-  run_.samples.push_back(std::move(summary));
   sample_ = nullptr;
   return result;
 }

@@ -91,13 +91,13 @@ int run(int argc, char** argv) {
   mosaic::sim::resolve_bundled_files(o);
 
   const mosaic::sim::LoadedRun loaded = mosaic::sim::load_run(o);
-  double wall = 0;
-  const mosaic::sim::RunStats stats = mosaic::sim::execute(loaded, o, wall);
-  const mosaic::sim::RunSummary summary = mosaic::sim::summarize(loaded, stats, wall);
+  const mosaic::sim::RunResult result = mosaic::sim::execute(loaded, o);
+  const mosaic::sim::RunStats& stats = result.stats;
+  const mosaic::sim::RunSummary summary = mosaic::sim::summarize(loaded, result);
   mosaic::sim::print_summary(std::cout, o, loaded, stats, summary);
-  if (o.predict) mosaic::sim::print_predictions(std::cout, loaded, stats);
+  if (o.predict) mosaic::sim::print_predictions(std::cout, loaded, result.samples);
   if (!o.report_path.empty()) {
-    mosaic::write_text_atomic(o.report_path, mosaic::sim::report_json(o, loaded, stats, summary).dump(1) + "\n");
+    mosaic::sim::write_report(o, loaded, result, summary);
     std::cout << "  report           " << o.report_path << "\n";
   }
   if (!o.svg_path.empty()) {

@@ -1,9 +1,15 @@
 #include "sim/report.hpp"
 
 #include <algorithm>
-#include <map>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "models/atomic_file.hpp"
 
 
 namespace mosaic::sim {
@@ -34,39 +40,41 @@ AerCongestion aer_congestion(const RunStats& stats) {
   return a;
 }
 
-RunSummary summarize(const LoadedRun& run, const RunStats& stats, double wall_seconds) {
+RunSummary summarize(const LoadedRun& run, const RunResult& result) {
+  const RunStats& stats = result.stats;
   RunSummary s;
   const int classes = run.trained.num_classes;
-  s.samples = static_cast<int>(stats.samples.size());
   s.recordings = run.recordings;
   s.steps = run.trained.input.bins;
   s.tick_cycles = effective_tick_cycles(run.config, run.routes);
-  s.wall_seconds = wall_seconds;
+  s.wall_seconds = result.wall_seconds;
   s.decision_steps.assign(s.steps + 1, 0);
-  std::vector<Prediction> predictions, reference_predictions;
+  // Samples come in position order, so the subsets of a recording come together (the vote).
+  ScoreTally predictions(classes), reference_predictions(classes);
   double decision_sum = 0;
-  for (const SampleResult& r : stats.samples) {
-    predictions.push_back({r.recording, r.label, r.prediction});
+  result.samples.for_each([&](const SampleResult& r) {
+    ++s.samples;
+    predictions.add({r.recording, r.label, r.prediction});
     if (std::all_of(r.class_counts.begin(), r.class_counts.end(), [](int c) { return c == 0; }))
       ++s.samples_without_output_spike;
     ++s.decision_steps[std::min(r.decision_step, s.steps)];
     decision_sum += r.decision_step;
     if (r.reference_prediction >= 0) {
-      reference_predictions.push_back({r.recording, r.label, r.reference_prediction});
+      reference_predictions.add({r.recording, r.label, r.reference_prediction});
+      ++s.compared;
       s.reference_agrees += r.reference_prediction == r.prediction;
     }
     if (r.spike_mismatch_steps >= 0) {
       if (s.identical_spike_trains < 0) s.identical_spike_trains = 0;
       s.identical_spike_trains += r.spike_mismatch_steps == 0;
     }
-  }
-  s.score = score_predictions(predictions, classes);
-  s.compared = static_cast<int>(reference_predictions.size());
-  if (s.compared > 0) s.reference_accuracy = score_predictions(reference_predictions, classes).accuracy();
+  });
+  s.score = predictions.finish();
+  if (s.compared > 0) s.reference_accuracy = reference_predictions.finish().accuracy();
   s.decision_mean_steps = s.samples > 0 ? decision_sum / s.samples : 0;
   s.decision_median_steps = percentile_step(s.decision_steps, s.samples, 0.5);
   s.decision_p90_steps = percentile_step(s.decision_steps, s.samples, 0.9);
-  s.events_per_second = wall_seconds > 0 ? stats.events() / wall_seconds : 0;
+  s.events_per_second = s.wall_seconds > 0 ? stats.events() / s.wall_seconds : 0;
   s.clock_mhz = run.clock_mhz;
   s.step_ms = 1000.0 * run.trained.input.t_max_s / run.trained.input.bins;
   s.router_pj = stats.router_traversals * run.energy.router_traversal_pj;
@@ -149,35 +157,48 @@ void print_summary(std::ostream& out, const RunOptions& o, const LoadedRun& run,
                      run.energy_source);
 }
 
-void print_predictions(std::ostream& out, const LoadedRun& run, const RunStats& stats) {
+void print_predictions(std::ostream& out, const LoadedRun& run, const SampleLog& samples) {
   const int classes = run.trained.num_classes;
   const auto name = [&](int c) {
     return c < static_cast<int>(run.class_names.size()) ? run.class_names[c] : fmt::format("class {}", c);
   };
-  std::map<int, std::pair<int, std::vector<int>>> votes;  // recording -> (label in the file, votes per class)
-  std::map<int, int> silent;                              // recording -> subsets without an output spike
-  for (const SampleResult& r : stats.samples) {
-    auto& [label, count] = votes[r.recording];
-    if (count.empty()) count.assign(classes, 0);
-    label = r.label;
-    ++count[r.prediction];
-    if (std::all_of(r.class_counts.begin(), r.class_counts.end(), [](int c) { return c == 0; })) ++silent[r.recording];
-  }
-  out << fmt::format("predictions ({} recordings; majority vote over the {} subsets of each{}):\n", votes.size(),
+  out << fmt::format("predictions ({} recordings; majority vote over the {} subsets of each{}):\n", run.recordings,
                      run.spec.interleave_k, run.class_names.empty() ? "; the input has no extra/keys" : "");
-  for (const auto& [recording, vote] : votes) {
-    const int predicted = predict_class(vote.second);
+  // Samples come in position order: a recording's subsets together, recordings in order.
+  int recording = -1, label = 0, silent = 0;
+  std::vector<int> votes;
+  const auto print_vote = [&] {
+    if (votes.empty()) return;
+    const int predicted = predict_class(votes);
     out << fmt::format("  recording {:>4}  {:<10} (class {}, {} of {} subsets{})   label in the file: {}\n", recording,
-                       name(predicted), predicted, vote.second[predicted], run.spec.interleave_k,
-                       silent.count(recording) ? fmt::format(", {} without an output spike", silent.at(recording)) : "",
-                       name(vote.first));
-  }
+                       name(predicted), predicted, votes[predicted], run.spec.interleave_k,
+                       silent > 0 ? fmt::format(", {} without an output spike", silent) : "", name(label));
+  };
+  samples.for_each([&](const SampleResult& r) {
+    if (r.recording != recording) {
+      print_vote();
+      recording = r.recording;
+      votes.assign(classes, 0);
+      silent = 0;
+    }
+    label = r.label;
+    ++votes[r.prediction];
+    if (std::all_of(r.class_counts.begin(), r.class_counts.end(), [](int c) { return c == 0; })) ++silent;
+  });
+  print_vote();
 }
 
+namespace {
+
+// Where the report's "samples" go: replaced by the samples as the report is written.
+constexpr const char* kSamplesMark = "mosaic-sim: the samples go here";
+
+// Everything of the report but the samples, which are marked by kSamplesMark.
 nlohmann::json report_json(const RunOptions& o, const LoadedRun& run, const RunStats& stats, const RunSummary& s) {
   using nlohmann::json;
   const SimConfig& c = run.config;
-  json report = to_json(stats);  // samples, routers, tiles, latency histogram, counters
+  json report = to_json(stats);  // routers, tiles, latency histogram, counters
+  report["samples"] = kSamplesMark;
   report["latency_histogram_cycles"] = report["latency_histogram"];
   report.erase("latency_histogram");
   report["tool"] = "mosaic-sim";
@@ -234,6 +255,40 @@ nlohmann::json report_json(const RunOptions& o, const LoadedRun& run, const RunS
                       {"neuron_total_pj", s.neuron_pj},
                       {"total_pj", s.total_pj()}};
   return report;
+}
+
+}  // namespace
+
+void write_report(const RunOptions& o, const LoadedRun& run, const RunResult& result, const RunSummary& summary) {
+  // The tree without the samples is small; the samples are written one at a time into the
+  // place dump(1) gives "samples" (keys sorted), in the layout dump(1) would give them, so the
+  // file is the same as the dump of the whole tree (tests/sim/test_hygiene.cpp checks it).
+  const std::string text = report_json(o, run, result.stats, summary).dump(1) + "\n";
+  const std::string mark = fmt::format("\n \"samples\": \"{}\"", kSamplesMark);
+  const std::size_t at = text.find(mark);
+  if (at == std::string::npos) throw std::logic_error("write_report: the samples' place is missing");
+  AtomicOutput output(o.report_path);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(output.temp_path().c_str(), "we"), std::fclose);
+  if (!file) output.fail(std::strerror(errno));
+  int error = 0;  // the first failed write's errno
+  const auto put = [&](const std::string& part) {
+    if (error == 0 && std::fwrite(part.data(), 1, part.size(), file.get()) != part.size()) error = errno != 0 ? errno : EIO;
+  };
+  put(text.substr(0, at) + "\n \"samples\": [");
+  bool first = true;
+  result.samples.for_each([&](const SampleResult& r) {
+    // An element of an array one level deep: its lines indented by two more spaces.
+    std::string element = sample_to_json(r).dump(1);
+    for (std::size_t n = element.find('\n'); n != std::string::npos; n = element.find('\n', n + 1)) element.insert(n + 1, "  ");
+    put((first ? "\n  " : ",\n  ") + element);
+    first = false;
+  });
+  put(first ? "]" : "\n ]");
+  put(text.substr(at + mark.size()));
+  if (error == 0 && (std::fflush(file.get()) != 0 || std::ferror(file.get()) != 0)) error = errno != 0 ? errno : EIO;
+  if (std::fclose(file.release()) != 0 && error == 0) error = errno;
+  if (error != 0) output.fail(std::strerror(error));
+  output.commit();
 }
 
 }  // namespace mosaic::sim

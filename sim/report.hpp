@@ -4,8 +4,6 @@
 #include <ostream>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "models/score.hpp"
 #include "sim/run.hpp"
 
@@ -46,13 +44,14 @@ struct AerCongestion {
 };
 AerCongestion aer_congestion(const RunStats& stats);
 
-RunSummary summarize(const LoadedRun& run, const RunStats& stats, double wall_seconds);
+// Reads the samples once (in position order) for the score, votes and decision latencies.
+RunSummary summarize(const LoadedRun& run, const RunResult& result);
 void print_summary(std::ostream& out, const RunOptions& options, const LoadedRun& run, const RunStats& stats,
                    const RunSummary& summary);
 // --predict: one line per recording, the majority vote over its subsets (ties to the lowest
 // class, as the scorer's), named by the input's extra/keys when it has them.
-void print_predictions(std::ostream& out, const LoadedRun& run, const RunStats& stats);
-nlohmann::json report_json(const RunOptions& options, const LoadedRun& run, const RunStats& stats,
-                           const RunSummary& summary);
+void print_predictions(std::ostream& out, const LoadedRun& run, const SampleLog& samples);
+// Writes the report JSON to options.report_path (atomically), the samples streamed from the log.
+void write_report(const RunOptions& options, const LoadedRun& run, const RunResult& result, const RunSummary& summary);
 
 }  // namespace mosaic::sim

@@ -177,8 +177,20 @@ class SampleStream {
 // Writes one byte per finished sample to the parent, or counts in-process.
 using ProgressSink = std::function<void()>;
 
+// The sample files of a run's folder: each worker's samples in position order; the traced
+// samples (run first, in the order listed) apart, sorted when they are done.
+std::string samples_file(const std::filesystem::path& folder, int worker) {
+  return (folder / fmt::format("samples-{}.jsonl", worker)).string();
+}
+std::string traced_file(const std::filesystem::path& folder, int worker) {
+  return (folder / fmt::format("traced-{}.jsonl", worker)).string();
+}
+
+// Runs `share` (positions; the first `traced` of them traced) and writes each sample's result to
+// the sample files of `folder` as it finishes; returns the statistics, which do not grow with
+// the number of samples.
 RunStats run_share(const LoadedRun& run, const RunOptions& o, const std::vector<int>& share, int traced,
-                   const ProgressSink& progress) {
+                   const ProgressSink& progress, const std::filesystem::path& folder, int worker) {
   SampleStream samples(run, o.input_path);
   SimConfig config = run.config;
   const bool noisy = o.noise_sigma > 0;
@@ -188,11 +200,11 @@ RunStats run_share(const LoadedRun& run, const RunOptions& o, const std::vector<
   Simulator sim(run.simulated, run.routes, config);
   std::optional<ReferenceModel> reference;
   if (with_reference) reference.emplace(run.reference);
-  std::vector<std::pair<int, int>> compared;  // (reference prediction, differing steps) per sample run
   double reference_cpu_seconds = 0;
+  SampleWriter traced_out(traced_file(folder, worker)), untraced_out(samples_file(folder, worker));
   for (std::size_t k = 0; k < share.size(); ++k) {
     const BinnedSample& sample = samples.at(share[k]);
-    const SampleResult result = sim.run(sample, share[k], static_cast<int>(k) < traced);
+    SampleResult result = sim.run(sample, share[k], static_cast<int>(k) < traced);
     if (static_cast<int>(k) + 1 == traced) sim.stop_tracing();
     if (reference) {
       const double start = process_cpu_seconds();
@@ -204,15 +216,16 @@ RunStats run_share(const LoadedRun& run, const RunOptions& o, const std::vector<
         for (std::size_t t = 0; t < want.spikes.size(); ++t)
           if (t >= result.spike_trains.size() || result.spike_trains[t] != want.spikes[t]) ++differing;
       }
-      compared.emplace_back(want.prediction, differing);
+      result.reference_prediction = want.prediction;
+      result.spike_mismatch_steps = differing;
     }
+    (static_cast<int>(k) < traced ? traced_out : untraced_out).write(result);
     progress();
   }
+  traced_out.close();
+  untraced_out.close();
+  if (traced > 0) sort_sample_file(traced_file(folder, worker));
   RunStats stats = sim.stats();
-  for (std::size_t k = 0; k < compared.size(); ++k) {
-    stats.samples[k].reference_prediction = compared[k].first;
-    stats.samples[k].spike_mismatch_steps = compared[k].second;
-  }
   stats.reference_cpu_seconds = reference_cpu_seconds;
   return stats;
 }
@@ -247,55 +260,9 @@ std::vector<int> traced_positions(const LoadedRun& run) {
   return traced;
 }
 
-// The workers' folder: "mosaic-sim-<pid>-XXXXXX" in $TMPDIR (else /tmp). Folders of runs whose
-// process no longer exists (killed with SIGKILL, which cannot be caught) are removed first.
-class WorkerFolder {
- public:
-  WorkerFolder() {
-    const char* tmpdir = std::getenv("TMPDIR");
-    const std::filesystem::path base = tmpdir != nullptr && *tmpdir != '\0' ? tmpdir : "/tmp";
-    remove_stale(base);
-    std::string name = (base / fmt::format("mosaic-sim-{}-XXXXXX", ::getpid())).string();
-    if (!mkdtemp(name.data())) {
-      throw InputError(base.string(), "(TMPDIR)", std::string("cannot create the workers' folder: ") + std::strerror(errno));
-    }
-    path_ = name;
-    slot_ = remove_on_signal(path_.string());
-  }
-  ~WorkerFolder() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-    forget_path(slot_);
-  }
-  WorkerFolder(const WorkerFolder&) = delete;
-  WorkerFolder& operator=(const WorkerFolder&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  static void remove_stale(const std::filesystem::path& base) {
-    std::error_code error;
-    for (std::filesystem::directory_iterator it(base, error), end; !error && it != end; it.increment(error)) {
-      const std::string name = it->path().filename().string();
-      const std::string prefix = "mosaic-sim-";
-      if (name.compare(0, prefix.size(), prefix) != 0) continue;
-      const std::size_t dash = name.find('-', prefix.size());
-      if (dash == std::string::npos) continue;
-      const std::string digits = name.substr(prefix.size(), dash - prefix.size());
-      if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) continue;
-      const pid_t owner = static_cast<pid_t>(std::atol(digits.c_str()));
-      std::error_code ignored;
-      if (::kill(owner, 0) != 0 && errno == ESRCH) std::filesystem::remove_all(it->path(), ignored);
-    }
-  }
-
-  std::filesystem::path path_;
-  int slot_ = -1;
-};
-
-RunStats execute_in_workers(const LoadedRun& run, const RunOptions& o, ProgressReport& progress) {
+RunStats execute_in_workers(const LoadedRun& run, const RunOptions& o, ProgressReport& progress,
+                            const std::filesystem::path& dir) {
   const std::vector<int> traced = traced_positions(run);
-  const WorkerFolder folder;
-  const std::filesystem::path& dir = folder.path();
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) throw std::runtime_error("cannot create a pipe for the workers");
   std::cout.flush();
@@ -320,7 +287,7 @@ RunStats execute_in_workers(const LoadedRun& run, const RunOptions& o, ProgressR
         const RunStats stats = run_share(run, o, share, w == 0 ? static_cast<int>(traced.size()) : 0, [&] {
           const char done = 1;
           if (write(pipe_fds[1], &done, 1) != 1) {}  // progress only; a lost byte is harmless
-        });
+        }, dir, w);
         write_text_atomic((dir / fmt::format("worker-{}.json", w)).string(), to_json(stats).dump());
       } catch (const InputError& e) {
         // Bad input or an unwritable output found by a worker (a full disk under the VCD):
@@ -441,16 +408,17 @@ std::vector<int> worker_share(int samples, int workers, int worker, const std::v
   return share;
 }
 
-RunStats execute(const LoadedRun& run, const RunOptions& o, double& wall_seconds) {
+RunResult execute(const LoadedRun& run, const RunOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   ProgressReport progress(o.progress, run.samples);
-  RunStats stats;
+  const auto folder = std::make_shared<const RunFolder>();
+  RunResult result;
   if (o.jobs == 1) {
     const std::vector<int> traced = traced_positions(run);
-    stats = run_share(run, o, worker_share(run.samples, 1, 0, traced), static_cast<int>(traced.size()),
-                      [&] { progress.advance(1); });
+    result.stats = run_share(run, o, worker_share(run.samples, 1, 0, traced), static_cast<int>(traced.size()),
+                             [&] { progress.advance(1); }, folder->path(), 0);
   } else {
-    stats = execute_in_workers(run, o, progress);
+    result.stats = execute_in_workers(run, o, progress, folder->path());
   }
   if (run.vcd_output) {
     // The save file from the finished VCD's declarations, then the VCD itself into place.
@@ -459,10 +427,11 @@ RunStats execute(const LoadedRun& run, const RunOptions& o, double& wall_seconds
                       gtkwave_save_file(read_vcd_header(run.vcd_output->temp_path(), vcd), vcd));
     run.vcd_output->commit();
   }
-  std::sort(stats.samples.begin(), stats.samples.end(),
-            [](const SampleResult& a, const SampleResult& b) { return a.index < b.index; });
-  wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return stats;
+  std::vector<std::string> files;
+  for (int w = 0; w < o.jobs; ++w) files.insert(files.end(), {traced_file(folder->path(), w), samples_file(folder->path(), w)});
+  result.samples = SampleLog(folder, files);
+  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
 }
 
 }  // namespace mosaic::sim

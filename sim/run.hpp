@@ -2,7 +2,8 @@
 // The run driver of mosaic-sim: loads and checks every input before any simulation starts,
 // runs the samples in one process or in `jobs` forked worker processes (one SystemC
 // elaboration each), and merges their statistics. Recordings are read from the SHD file as
-// the run reaches them (memory does not grow with the input's length).
+// the run reaches them, and the results of samples go to files as they finish
+// (sim/sample_log.hpp): memory does not grow with the input's length.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include "models/network.hpp"
 #include "models/shd.hpp"
 #include "sim/compiled_routes.hpp"
+#include "sim/sample_log.hpp"
 #include "sim/sim_config.hpp"
 #include "sim/stats.hpp"
 
@@ -86,7 +88,15 @@ void resolve_bundled_files(RunOptions& options);
 // first, in worker 0.
 std::vector<int> worker_share(int samples, int workers, int worker, const std::vector<int>& traced);
 
-// Runs every sample; the merged statistics of all workers. Wall time in `wall_seconds`.
-RunStats execute(const LoadedRun& run, const RunOptions& options, double& wall_seconds);
+// What a run measured: the statistics merged over all workers, every sample's result (on
+// disk, read back in position order) and the wall time.
+struct RunResult {
+  RunStats stats;
+  SampleLog samples;
+  double wall_seconds = 0;
+};
+
+// Runs every sample.
+RunResult execute(const LoadedRun& run, const RunOptions& options);
 
 }  // namespace mosaic::sim

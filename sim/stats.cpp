@@ -12,7 +12,6 @@ void add_latency(std::vector<std::int64_t>& histogram, Cycle latency) {
 }
 
 void RunStats::merge(const RunStats& other) {
-  samples.insert(samples.end(), other.samples.begin(), other.samples.end());
   if (routers.empty()) routers = other.routers;
   else
     for (std::size_t i = 0; i < routers.size() && i < other.routers.size(); ++i) {
@@ -57,15 +56,34 @@ double process_cpu_seconds() {
   return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
 }
 
+nlohmann::json sample_to_json(const SampleResult& r) {
+  return {{"index", r.index}, {"recording", r.recording}, {"subset", r.subset}, {"label", r.label},
+          {"prediction", r.prediction}, {"decision_step", r.decision_step}, {"spikes", r.spikes},
+          {"events", r.events}, {"late_events", r.late_events}, {"undelivered", r.undelivered},
+          {"reference_prediction", r.reference_prediction}, {"spike_mismatch_steps", r.spike_mismatch_steps},
+          {"class_counts", r.class_counts}};
+}
+
+SampleResult sample_from_json(const nlohmann::json& r) {
+  SampleResult x;
+  x.index = r.at("index");
+  x.recording = r.at("recording");
+  x.subset = r.at("subset");
+  x.label = r.at("label");
+  x.prediction = r.at("prediction");
+  x.decision_step = r.at("decision_step");
+  x.spikes = r.at("spikes");
+  x.events = r.at("events");
+  x.late_events = r.at("late_events");
+  x.undelivered = r.at("undelivered");
+  x.reference_prediction = r.at("reference_prediction");
+  x.spike_mismatch_steps = r.at("spike_mismatch_steps");
+  x.class_counts = r.at("class_counts").get<std::vector<int>>();
+  return x;
+}
+
 nlohmann::json to_json(const RunStats& s) {
   using nlohmann::json;
-  json samples = json::array();
-  for (const SampleResult& r : s.samples)
-    samples.push_back({{"index", r.index}, {"recording", r.recording}, {"subset", r.subset}, {"label", r.label},
-                       {"prediction", r.prediction}, {"decision_step", r.decision_step}, {"spikes", r.spikes},
-                       {"events", r.events}, {"late_events", r.late_events}, {"undelivered", r.undelivered},
-                       {"reference_prediction", r.reference_prediction},
-                       {"spike_mismatch_steps", r.spike_mismatch_steps}, {"class_counts", r.class_counts}});
   json routers = json::array();
   for (const RouterStats& r : s.routers)
     routers.push_back({{"pos", {r.pos.x, r.pos.y}}, {"type", cell_type_name(r.type)}, {"traversals", r.traversals},
@@ -76,7 +94,7 @@ nlohmann::json to_json(const RunStats& s) {
     tiles.push_back({{"tile", t.tile}, {"spikes", t.spikes}, {"deliveries", t.deliveries},
                      {"synaptic_events", t.synaptic_events}, {"late_events", t.late_events},
                      {"activations", t.activations}, {"stall_cycles", t.stall_cycles}});
-  return {{"samples", samples}, {"routers", routers}, {"tiles", tiles},
+  return {{"routers", routers}, {"tiles", tiles},
           {"latency_histogram", s.latency_histogram}, {"correct_by_step", s.correct_by_step}, {"spikes", s.spikes},
           {"router_traversals", s.router_traversals}, {"deliveries", s.deliveries},
           {"synaptic_events", s.synaptic_events}, {"neuron_updates", s.neuron_updates},
@@ -87,23 +105,6 @@ nlohmann::json to_json(const RunStats& s) {
 
 RunStats run_stats_from_json(const nlohmann::json& j) {
   RunStats s;
-  for (const auto& r : j.at("samples")) {
-    SampleResult x;
-    x.index = r.at("index");
-    x.recording = r.at("recording");
-    x.subset = r.at("subset");
-    x.label = r.at("label");
-    x.prediction = r.at("prediction");
-    x.decision_step = r.at("decision_step");
-    x.spikes = r.at("spikes");
-    x.events = r.at("events");
-    x.late_events = r.at("late_events");
-    x.undelivered = r.at("undelivered");
-    x.reference_prediction = r.at("reference_prediction");
-    x.spike_mismatch_steps = r.at("spike_mismatch_steps");
-    x.class_counts = r.at("class_counts").get<std::vector<int>>();
-    s.samples.push_back(std::move(x));
-  }
   for (const auto& r : j.at("routers")) {
     RouterStats x;
     x.pos = {r.at("pos")[0], r.at("pos")[1]};

@@ -2,7 +2,9 @@
 // What a run measures. Each block counts only into its own structures (RouterStats or
 // TileStats, and its SampleCounters); the Chip gathers them when a sample ends, as a global
 // statistics collector would. Worker processes serialise RunStats to JSON and the parent
-// merges them (merge() adds counts, keeps maxima, concatenates samples).
+// merges them (merge() adds counts, keeps maxima). The per-sample results are not kept here:
+// they go to a file as samples finish (sim/sample_log.hpp), so memory does not grow with the
+// number of samples a run has.
 #include <array>
 #include <cstdint>
 #include <tuple>
@@ -82,8 +84,11 @@ struct SampleResult {
   std::vector<DeliveryRecord> deliveries;      // record_deliveries only, not serialised
 };
 
+// A sample's result as the report writes it (spike trains and deliveries left out).
+nlohmann::json sample_to_json(const SampleResult& r);
+SampleResult sample_from_json(const nlohmann::json& j);
+
 struct RunStats {
-  std::vector<SampleResult> samples;
   std::vector<RouterStats> routers;
   std::vector<TileStats> tiles;
   std::vector<std::int64_t> latency_histogram;  // [cycles from emission to delivery] -> deliveries
