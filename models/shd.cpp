@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <hdf5.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,6 +37,7 @@
 #include "models/atomic_file.hpp"
 #include "models/error.hpp"
 #include "models/input_file.hpp"
+#include "models/signal_cleanup.hpp"
 
 namespace mosaic {
 
@@ -577,6 +579,7 @@ void read_everything_in_child(const std::string& path, int num_channels, int num
   const auto file_bytes = std::filesystem::file_size(path, size_error);
   const rlim_t cpu_seconds = 2 + (size_error ? 0 : file_bytes / (4u << 20));
   std::fflush(nullptr);
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {
     close(fds[0]);
@@ -584,6 +587,13 @@ void read_everything_in_child(const std::string& path, int num_channels, int num
     return;
   }
   if (pid == 0) {
+    // The child dies with its parent, however the parent ends (SIGKILL included), instead of
+    // reading on for nobody; the parent may have died between fork and prctl, hence getppid.
+    // It lets go of the parent's cleanup registrations, so that a Ctrl-C reaching the whole
+    // process group runs the parent's cleanup once, in the parent.
+    reset_signal_cleanup_in_child();
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);
     close(fds[0]);
     // A crash here is what this child exists to contain: the default actions end it, where a
     // sanitizer's or fuzzer's handlers inherited from the parent would report it as the

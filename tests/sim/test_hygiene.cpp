@@ -1,10 +1,12 @@
 // mosaic-sim's outputs and processes under failure: the VCD is written atomically and checked
 // (an unwritable path is refused before the run, a full disk is exit 2, a killed run leaves no
 // file under the name asked for), killing the parent of --jobs 2 leaves no worker and no
-// temporary folder, and reading the input as the run goes keeps results identical.
+// temporary folder, reading the input as the run goes keeps results identical, and memory does
+// not grow with the number of recordings.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -203,6 +206,69 @@ TEST_F(SimHygiene, StreamedInputGivesTheSameReportWithOneOrTwoWorkers) {
   for (const char* key : {"samples", "routers", "tiles", "latency_histogram_cycles", "spikes", "deliveries",
                           "confusion_matrix", "input"})
     EXPECT_EQ(one[key], two[key]) << key;
+  // The samples are streamed into the report (sim/sample_log.hpp): the file must be exactly
+  // what dumping the whole tree gives, the samples in position order.
+  for (const std::string name : {"one", "two"}) {
+    const std::string text = read_text(dir_ + "/" + name + ".json");
+    EXPECT_EQ(text, nlohmann::json::parse(text).dump(1) + "\n") << name;
+  }
+  ASSERT_EQ(one["samples"].size(), 80u);
+  for (int i = 0; i < 80; ++i) EXPECT_EQ(one["samples"][i]["index"], i);
+  // Traced samples run first, in the order listed, in worker 0; the report still lists every
+  // sample once, in position order.
+  ASSERT_EQ(run(files() + " --reference --jobs 2 --vcd " + dir_ + "/t.vcd --trace-samples 41,3,17-18 --report " + dir_ +
+                "/traced.json").exit_code, 0);
+  const auto traced = nlohmann::json::parse(read_text(dir_ + "/traced.json"));
+  EXPECT_EQ(traced["samples"], one["samples"]);
+  EXPECT_EQ(traced["summary"]["accuracy"], one["summary"]["accuracy"]);
+  EXPECT_EQ(traced["summary"]["majority_vote_accuracy"], one["summary"]["majority_vote_accuracy"]);
+}
+
+// Peak RSS of the run (its waited-for children included, as wait4 reports it), in kB.
+long peak_rss_kb(const std::vector<std::string>& args) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::freopen("/dev/null", "w", stdout);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage usage{};
+  ::wait4(pid, &status, 0, &usage);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << args[0] << " status " << status;
+  return usage.ru_maxrss;
+}
+
+// Memory stays flat however many recordings a run has (issue 11; sim/load-benchmark.sh
+// measures 500 against 5,000): 2,000 recordings of 18 subset-samples each against 200. Keeping
+// every sample's result in memory (about 0.3 kB each, 11 MB here) or a JSON tree of them for
+// the report (about 4 kB each) exceeds the margin; a flat run grows by well under 1 MB.
+TEST_F(SimHygiene, PeakMemoryDoesNotGrowWithTheRecordings) {
+  const std::string net = dir_ + "/bench_net.json";
+  ASSERT_EQ(test_support::run_command(test_support::tool_path("mosaic-train") +
+                                      " --epochs 0 --arch 2x2x20 --c-min 4 --bins 10 --seed 1 --out " + net)
+                .exit_code,
+            0);
+  std::map<int, long> rss;
+  for (int recordings : {200, 2000}) {
+    const std::string input = dir_ + "/bench" + std::to_string(recordings) + ".h5";
+    const auto made = test_support::run_command(test_support::tool_path("mosaic-sim-bench-input") +
+                                                " --from traces/shd_sample.h5 --classes 20 --recordings " +
+                                                std::to_string(recordings) + " --out " + input);
+    ASSERT_EQ(made.exit_code, 0) << made.output;
+    for (const char* jobs : {"1", "2"})
+      rss[recordings] = std::max(rss[recordings],
+                                 peak_rss_kb({test_support::tool_path("mosaic-sim"), "--net", net, "--input", input,
+                                              "--jobs", jobs, "--report", dir_ + "/report.json"}));
+    EXPECT_EQ(nlohmann::json::parse(read_text(dir_ + "/report.json"))["samples"].size(), 18u * recordings);
+  }
+  ::testing::Test::RecordProperty("peak_rss_kb_200", std::to_string(rss[200]));
+  ::testing::Test::RecordProperty("peak_rss_kb_2000", std::to_string(rss[2000]));
+  EXPECT_LT(rss[2000], rss[200] + 8 * 1024) << "peak RSS " << rss[200] << " kB for 200 recordings, " << rss[2000]
+                                            << " kB for 2,000";
 }
 
 }  // namespace
