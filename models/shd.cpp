@@ -1,43 +1,19 @@
 #include "models/shd.hpp"
 
-#include <fcntl.h>
 #include <hdf5.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdlib>
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <stdexcept>
-#include <unordered_set>
 #include <utility>
 
 #include <fmt/format.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define MOSAIC_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MOSAIC_ASAN 1
-#endif
-#endif
-#ifdef MOSAIC_ASAN
-#include <sanitizer/common_interface_defs.h>
-#endif
-
-#include "models/atomic_file.hpp"
 #include "models/error.hpp"
+#include "models/hdf5.hpp"
 #include "models/input_file.hpp"
-#include "models/signal_cleanup.hpp"
 
 namespace mosaic {
 
@@ -53,49 +29,9 @@ constexpr const char* kLabels = "labels";
 constexpr const char* kSpeaker = "extra/speaker";
 constexpr const char* kKeys = "extra/keys";
 
-// Owns one HDF5 identifier and releases it with the matching H5?close function.
-class H5Id {
- public:
-  using Closer = herr_t (*)(hid_t);
-  H5Id() = default;
-  H5Id(hid_t id, Closer closer) : id_(id), closer_(closer) {}
-  ~H5Id() { release(); }
-  H5Id(H5Id&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)), closer_(other.closer_) {}
-  H5Id& operator=(H5Id&& other) noexcept {
-    if (this != &other) {
-      release();
-      id_ = std::exchange(other.id_, H5I_INVALID_HID);
-      closer_ = other.closer_;
-    }
-    return *this;
-  }
-  H5Id(const H5Id&) = delete;
-  H5Id& operator=(const H5Id&) = delete;
-
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-
- private:
-  void release() {
-    if (id_ >= 0 && closer_ != nullptr) closer_(id_);
-    id_ = H5I_INVALID_HID;
-  }
-  hid_t id_ = H5I_INVALID_HID;
-  Closer closer_ = nullptr;
-};
-
-// HDF5 failures that are not the input's fault (out of memory, disk full on write).
-void check(herr_t status, const char* what) {
-  if (status < 0) throw std::runtime_error(fmt::format("HDF5 call failed: {}", what));
-}
-
-H5Id checked_id(hid_t id, H5Id::Closer closer, const char* what) {
-  if (id < 0) throw std::runtime_error(fmt::format("HDF5 call failed: {}", what));
-  return H5Id(id, closer);
-}
-
-// HDF5 prints its whole error stack to stderr by default; we report errors ourselves.
-void silence_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+using H5Id = h5::Id;
+using h5::check;
+using h5::checked_id;
 
 // IEEE 754 binary16 (1 sign, 5 exponent, 10 mantissa bits, bias 15), built from a float32
 // type of the wanted byte order: HDF5 1.10 has no predefined half type. The fields are set
@@ -111,13 +47,6 @@ H5Id make_half_type(hid_t float32_type) {
 
 H5Id make_vlen_type(hid_t element_type) {
   return checked_id(H5Tvlen_create(element_type), H5Tclose, "H5Tvlen_create");
-}
-
-H5Id make_vlen_string_type() {
-  H5Id type = checked_id(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy string");
-  check(H5Tset_size(type.get(), H5T_VARIABLE), "H5Tset_size variable");
-  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "H5Tset_cset");
-  return type;
 }
 
 // float -> binary16 bits, rounding to nearest with ties to even (as numpy does), so files
@@ -172,43 +101,6 @@ bool is_ieee_half(hid_t type) {
 
 bool is_numeric_class(H5T_class_t type_class) { return type_class == H5T_INTEGER || type_class == H5T_FLOAT; }
 
-// The memory of vlen reads: HDF5 allocates each sample's array through this manager, which
-// records every block (so all are freed on every path, a failed read included) and refuses
-// any single block larger than `limit` bytes, so that a corrupt length on file ends the read
-// with an error instead of a huge allocation.
-class VlenMemory {
- public:
-  explicit VlenMemory(std::size_t limit) : limit_(limit), transfer_(checked_id(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "H5Pcreate xfer")) {
-    check(H5Pset_vlen_mem_manager(transfer_.get(), &VlenMemory::allocate, this, &VlenMemory::release, this),
-          "H5Pset_vlen_mem_manager");
-  }
-  ~VlenMemory() {
-    for (void* block : blocks_) std::free(block);
-  }
-  VlenMemory(const VlenMemory&) = delete;
-  VlenMemory& operator=(const VlenMemory&) = delete;
-
-  hid_t transfer() const { return transfer_.get(); }
-
- private:
-  static void* allocate(std::size_t size, void* self) {
-    auto* memory = static_cast<VlenMemory*>(self);
-    if (size > memory->limit_) return nullptr;
-    void* block = std::malloc(size == 0 ? 1 : size);
-    if (block != nullptr) memory->blocks_.insert(block);
-    return block;
-  }
-  static void release(void* block, void* self) {
-    if (block == nullptr) return;
-    static_cast<VlenMemory*>(self)->blocks_.erase(block);
-    std::free(block);
-  }
-
-  std::size_t limit_;
-  H5Id transfer_;
-  std::unordered_set<void*> blocks_;
-};
-
 }  // namespace
 
 struct ShdReader::Impl {
@@ -216,7 +108,7 @@ struct ShdReader::Impl {
   int num_channels = 0;
   int num_classes = 0;
 
-  H5Id file;
+  std::unique_ptr<h5::InputFile> file;
   H5Id times;
   H5Id units;
   // Times arrive either as raw binary16 bits, widened here (HDF5's own float16 conversion
@@ -261,43 +153,16 @@ struct ShdReader::Impl {
 };
 
 void ShdReader::Impl::open_file() {
-  check_input_file(path);
-  std::error_code ignored;
-  file_size = static_cast<std::size_t>(std::filesystem::file_size(path, ignored));
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw error("(file)", "is not an HDF5 file");
-  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (id < 0) throw error("(file)", "cannot be opened as an HDF5 file");
-  file = H5Id(id, H5Fclose);
+  file = std::make_unique<h5::InputFile>(path);
+  file_size = file->size();
 }
 
-// H5Lexists fails rather than answering "no" when a parent group is missing, so every
-// level of the path is checked in turn.
-bool ShdReader::Impl::exists(const std::string& name) const {
-  std::size_t end = 0;
-  while (end != std::string::npos) {
-    end = name.find('/', end + 1);
-    const std::string prefix = name.substr(0, end);
-    if (H5Lexists(file.get(), prefix.c_str(), H5P_DEFAULT) <= 0) return false;
-  }
-  return true;
-}
+bool ShdReader::Impl::exists(const std::string& name) const { return file->exists(name); }
 
-H5Id ShdReader::Impl::open_dataset(const std::string& name) const {
-  if (!exists(name)) throw error(name, "missing dataset");
-  const hid_t id = H5Dopen2(file.get(), name.c_str(), H5P_DEFAULT);
-  if (id < 0) throw error(name, "is not a dataset");
-  return H5Id(id, H5Dclose);
-}
+H5Id ShdReader::Impl::open_dataset(const std::string& name) const { return file->open_dataset(name); }
 
 std::size_t ShdReader::Impl::rows_of(const H5Id& dataset, const std::string& name) const {
-  H5Id space = checked_id(H5Dget_space(dataset.get()), H5Sclose, "H5Dget_space");
-  const int rank = H5Sget_simple_extent_ndims(space.get());
-  if (rank != 1) throw error(name, fmt::format("expected a one-dimensional dataset, found rank {}", rank));
-  hsize_t rows = 0;
-  check(H5Sget_simple_extent_dims(space.get(), &rows, nullptr), "H5Sget_simple_extent_dims");
-  // Every row takes at least a byte on file: a larger count is a damaged dataspace.
-  if (rows > file_size) throw error(name, fmt::format("claims {} rows, more than the file's {} bytes hold", rows, file_size));
-  return static_cast<std::size_t>(rows);
+  return file->rows_of(dataset, name);
 }
 
 H5T_class_t ShdReader::Impl::type_class_of(const H5Id& dataset) const {
@@ -326,41 +191,7 @@ std::vector<int> ShdReader::Impl::read_integers(const H5Id& dataset, const std::
 
 // Strings stored either as variable-length (h5py's str) or fixed-length (numpy's bytes_).
 std::vector<std::string> ShdReader::Impl::read_strings(const H5Id& dataset, const std::string& name) const {
-  H5Id file_type = checked_id(H5Dget_type(dataset.get()), H5Tclose, "H5Dget_type");
-  if (H5Tget_class(file_type.get()) != H5T_STRING) throw error(name, "expected strings");
-  const std::size_t count = rows_of(dataset, name);
-  std::vector<std::string> strings;
-  if (count == 0) return strings;
-  strings.reserve(count);
-
-  H5Id memory_type = checked_id(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy string");
-  check(H5Tset_cset(memory_type.get(), H5Tget_cset(file_type.get())), "H5Tset_cset");
-  if (H5Tis_variable_str(file_type.get()) > 0) {
-    check(H5Tset_size(memory_type.get(), H5T_VARIABLE), "H5Tset_size variable");
-    H5Id memory_space = checked_id(H5Screate_simple(1, std::array<hsize_t, 1>{count}.data(), nullptr),
-                                   H5Sclose, "H5Screate_simple");
-    std::vector<char*> pointers(count, nullptr);
-    VlenMemory memory(file_size + 1);
-    if (H5Dread(dataset.get(), memory_type.get(), memory_space.get(), H5S_ALL, memory.transfer(), pointers.data()) < 0) {
-      throw error(name, "cannot be read as strings");
-    }
-    for (const char* text : pointers) strings.emplace_back(text != nullptr ? text : "");
-  } else {
-    // One byte more than on file and null-terminated: HDF5 converts any padding to nulls.
-    const std::size_t width = H5Tget_size(file_type.get()) + 1;
-    if (width > file_size) throw error(name, fmt::format("strings of {} bytes in a file of {} bytes", width, file_size));
-    check(H5Tset_size(memory_type.get(), width), "H5Tset_size fixed");
-    check(H5Tset_strpad(memory_type.get(), H5T_STR_NULLTERM), "H5Tset_strpad");
-    std::vector<char> buffer(count * width, '\0');
-    if (H5Dread(dataset.get(), memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) < 0) {
-      throw error(name, "cannot be read as strings");
-    }
-    for (std::size_t i = 0; i < count; ++i) {
-      const char* text = buffer.data() + i * width;
-      strings.emplace_back(text, strnlen(text, width));
-    }
-  }
-  return strings;
+  return file->read_strings(dataset, rows_of(dataset, name), name);
 }
 
 void ShdReader::Impl::read_labels_and_speakers() {
@@ -431,53 +262,9 @@ void ShdReader::Impl::choose_times_memory_type() {
   times_memory_type = make_vlen_type(native_half.get());
 }
 
-// The lengths of a vlen dataset's arrays, read from the raw dataset bytes without following
-// them into the heap: on file each element is a 4-byte length and a global heap id (address
-// of sizeof_addr bytes, 4-byte index), little-endian (HDF5 file format, "Variable-length
-// data"). Only contiguous, unfiltered datasets can be read this way; others give {}.
+// The lengths of the spike arrays, read without following them into the heap (models/hdf5.hpp).
 std::vector<uint32_t> ShdReader::Impl::stored_lengths(const H5Id& dataset, const std::string& name) const {
-  H5Id creation = checked_id(H5Dget_create_plist(dataset.get()), H5Pclose, "H5Dget_create_plist");
-  if (H5Pget_layout(creation.get()) != H5D_CONTIGUOUS || H5Pget_nfilters(creation.get()) != 0) return {};
-  const haddr_t offset = H5Dget_offset(dataset.get());
-  if (offset == HADDR_UNDEF) return {};
-  H5Id file_creation = checked_id(H5Fget_create_plist(file.get()), H5Pclose, "H5Fget_create_plist");
-  std::size_t sizeof_addr = 0, sizeof_size = 0;
-  hsize_t userblock = 0;
-  check(H5Pget_sizes(file_creation.get(), &sizeof_addr, &sizeof_size), "H5Pget_sizes");
-  check(H5Pget_userblock(file_creation.get(), &userblock), "H5Pget_userblock");
-  const std::size_t element = 4 + sizeof_addr + 4;
-  const std::size_t rows = rows_of(dataset, name);
-  const hsize_t storage = H5Dget_storage_size(dataset.get());
-  if (storage != rows * element) {
-    throw error(name, fmt::format("stores {} bytes for {} rows of {} bytes (damaged file)", storage, rows, element));
-  }
-  const std::size_t start = static_cast<std::size_t>(offset + userblock);
-  if (start > file_size || rows * element > file_size - start) {
-    throw error(name, fmt::format("its data at byte {} ({} bytes) lies beyond the end of the file ({} bytes)", start,
-                                  rows * element, file_size));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::vector<unsigned char> bytes(rows * element);
-  in.seekg(static_cast<std::streamoff>(start));
-  in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  if (!in) throw error(name, "its data cannot be read");
-  auto little_endian = [&](std::size_t at, std::size_t size) {
-    uint64_t value = 0;
-    for (std::size_t b = 0; b < size && b < 8; ++b) value |= static_cast<uint64_t>(bytes[at + b]) << (8 * b);
-    return value;
-  };
-  std::vector<uint32_t> lengths(rows);
-  for (std::size_t i = 0; i < rows; ++i) {
-    lengths[i] = static_cast<uint32_t>(little_endian(i * element, 4));
-    const uint64_t heap_address = little_endian(i * element + 4, sizeof_addr);
-    if (lengths[i] > file_size) {
-      throw error(name, fmt::format("sample {}: length {} exceeds the file's {} bytes (damaged file)", i, lengths[i], file_size));
-    }
-    if (lengths[i] > 0 && heap_address + userblock >= file_size) {
-      throw error(name, fmt::format("sample {}: data address {} beyond the end of the file (damaged file)", i, heap_address));
-    }
-  }
-  return lengths;
+  return file->stored_vlen_lengths(dataset, rows_of(dataset, name), name, "sample");
 }
 
 // Checks the spike arrays' stored lengths before any H5Dread follows them: a damaged length
@@ -504,7 +291,7 @@ void ShdReader::Impl::read_vlen_rows(const H5Id& dataset, const H5Id& memory_typ
         "H5Sselect_hyperslab");
   H5Id memory_space = checked_id(H5Screate_simple(1, &length, nullptr), H5Sclose, "H5Screate_simple");
   // A sample's array cannot hold more elements than the file has bytes.
-  VlenMemory memory(file_size * sizeof(Element) + sizeof(Element));
+  h5::VlenMemory memory(file_size * sizeof(Element) + sizeof(Element));
   std::vector<hvl_t> buffers(count, hvl_t{0, nullptr});
   if (H5Dread(dataset.get(), memory_type.get(), memory_space.get(), file_space.get(), memory.transfer(),
               buffers.data()) < 0) {
@@ -566,87 +353,13 @@ ShdSample ShdReader::Impl::checked_sample(std::size_t index) const {
 
 namespace {
 
-// Opens the file and reads every sample in a forked child; the child's InputError comes back
-// through a pipe, and a child killed by a signal (a crash inside libhdf5) becomes an
-// InputError naming the file. Where no child can be made, nothing is isolated.
+// Opens the file and reads every sample in a forked child (models/hdf5.hpp: a crash inside
+// libhdf5 becomes an InputError naming the file).
 void read_everything_in_child(const std::string& path, int num_channels, int num_classes) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return;
-  // A damaged global heap can also send libhdf5 into an endless loop (fuzzing found H5HG_read
-  // spinning in its cache): the child gets a CPU-time limit far above what reading takes (about
-  // 0.03 s per MB), and SIGXCPU ends it as a crash would.
-  std::error_code size_error;
-  const auto file_bytes = std::filesystem::file_size(path, size_error);
-  const rlim_t cpu_seconds = 2 + (size_error ? 0 : file_bytes / (4u << 20));
-  std::fflush(nullptr);
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    return;
-  }
-  if (pid == 0) {
-    // The child dies with its parent, however the parent ends (SIGKILL included), instead of
-    // reading on for nobody; the parent may have died between fork and prctl, hence getppid.
-    // It lets go of the parent's cleanup registrations, so that a Ctrl-C reaching the whole
-    // process group runs the parent's cleanup once, in the parent.
-    reset_signal_cleanup_in_child();
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(1);
-    close(fds[0]);
-    // A crash here is what this child exists to contain: the default actions end it, where a
-    // sanitizer's or fuzzer's handlers inherited from the parent would report it as the
-    // parent's own failure.
-    for (int s : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGXCPU}) ::signal(s, SIG_DFL);
-#ifdef MOSAIC_ASAN
-    __sanitizer_set_death_callback(nullptr);
-#endif
-    const struct rlimit limit = {cpu_seconds, cpu_seconds + 1};
-    setrlimit(RLIMIT_CPU, &limit);
-    int code = 0;
-    std::string message;
-    try {
-      ShdReader reader(path, num_channels, num_classes, ShdCheck::Layout);
-      reader.validate_all();
-    } catch (const InputError& e) {
-      code = 2;
-      message = e.field() + '\n' + e.problem();
-    } catch (const std::exception& e) {
-      code = 3;
-      message = e.what();
-    }
-    for (std::size_t done = 0; done < message.size();) {
-      const ssize_t n = write(fds[1], message.data() + done, message.size() - done);
-      if (n <= 0) break;
-      done += static_cast<std::size_t>(n);
-    }
-    _exit(code);
-  }
-  close(fds[1]);
-  std::string message;
-  char buffer[4096];
-  for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) != 0;) {
-    if (n > 0) message.append(buffer, static_cast<std::size_t>(n));
-    else if (errno != EINTR) break;
-  }
-  close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-  if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL)) {
-    throw InputError(path, "(file)", fmt::format("is damaged: reading it did not end within {} s of CPU time "
-                                                 "(the HDF5 library loops on it)", cpu_seconds));
-  }
-  if (WIFSIGNALED(status)) {
-    throw InputError(path, "(file)", fmt::format("is damaged: reading it crashed the HDF5 library (signal {}, {})",
-                                                 WTERMSIG(status), strsignal(WTERMSIG(status))));
-  }
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
-  if (code == 2) {
-    const std::size_t split = message.find('\n');
-    throw InputError(path, message.substr(0, split), split == std::string::npos ? "" : message.substr(split + 1));
-  }
-  if (code != 0) throw std::runtime_error(fmt::format("reading {} failed: {}", path, message));
+  h5::read_in_child(path, [&] {
+    ShdReader reader(path, num_channels, num_classes, ShdCheck::Layout);
+    reader.validate_all();
+  });
 }
 
 }  // namespace
@@ -655,7 +368,7 @@ ShdReader::ShdReader(const std::string& path, int num_channels, int num_classes,
     : path_(path), impl_(std::make_unique<Impl>()) {
   if (num_channels < 1 || num_channels > 65536) throw std::invalid_argument("ShdReader: num_channels outside 1..65536");
   if (num_classes < 1) throw std::invalid_argument("ShdReader: num_classes must be positive");
-  silence_hdf5_errors();
+  h5::silence_errors();
   if (check == ShdCheck::Everything) {
     check_input_file(path);
     read_everything_in_child(path, num_channels, num_classes);
@@ -712,27 +425,15 @@ void ShdReader::validate_all() {
 
 namespace {
 
-// Creation properties without object timestamps, so the same samples give the same bytes.
-H5Id untimed_creation_plist(hid_t plist_class) {
-  H5Id plist = checked_id(H5Pcreate(plist_class), H5Pclose, "H5Pcreate");
-  check(H5Pset_obj_track_times(plist.get(), 0), "H5Pset_obj_track_times");
-  return plist;
-}
-
 // Writes a one-dimensional dataset of `rows` elements (nothing to write when rows is 0).
 void write_dataset(hid_t parent, const char* name, hid_t file_type, hid_t memory_type, std::size_t rows,
                    const void* data) {
   const hsize_t dims = rows;
   H5Id space = checked_id(H5Screate_simple(1, &dims, nullptr), H5Sclose, "H5Screate_simple");
-  H5Id creation = untimed_creation_plist(H5P_DATASET_CREATE);
+  H5Id creation = h5::untimed_creation_plist(H5P_DATASET_CREATE);
   H5Id dataset = checked_id(H5Dcreate2(parent, name, file_type, space.get(), H5P_DEFAULT, creation.get(), H5P_DEFAULT),
                             H5Dclose, name);
   if (rows > 0) check(H5Dwrite(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), name);
-}
-
-H5Id create_group(hid_t parent, const char* name) {
-  H5Id creation = untimed_creation_plist(H5P_GROUP_CREATE);
-  return checked_id(H5Gcreate2(parent, name, H5P_DEFAULT, creation.get(), H5P_DEFAULT), H5Gclose, name);
 }
 
 // Speakers are all given (>= 0) or all absent (-1); the file has /extra/speaker or not.
@@ -768,7 +469,6 @@ void write_shd(const std::string& path, const std::vector<ShdSample>& samples, c
   check_writable(samples);
   const bool with_speakers = samples_have_speakers(samples);
   const bool with_meta = !extra.gender.empty() || !extra.age.empty() || !extra.body_height.empty();
-  silence_hdf5_errors();
 
   // Times are rounded to float16 here (ties to even) and written bit for bit.
   std::vector<std::vector<uint16_t>> half_times(samples.size());
@@ -786,14 +486,9 @@ void write_shd(const std::string& path, const std::vector<ShdSample>& samples, c
     if (with_speakers) speakers.push_back(samples[i].speaker);
   }
 
-  // The file is built in memory (HDF5's core driver, no backing store) and written with our
-  // own checked, atomic writer: a full disk is then an InputError naming the output, and
-  // libhdf5 never holds a half-written file open at exit (which crashed at exit before).
-  std::string image;
-  {
-    H5Id access = checked_id(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate fapl");
-    check(H5Pset_fapl_core(access.get(), 1 << 20, 0), "H5Pset_fapl_core");
-    H5Id file = checked_id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose, "H5Fcreate");
+  // Built in memory and written with the checked atomic writer (models/hdf5.hpp): libhdf5
+  // never holds a half-written file open at exit (which crashed at exit before).
+  h5::write_file_atomic(path, [&](hid_t file) {
     H5Id half_on_file = make_half_type(H5T_IEEE_F32LE);
     H5Id half_in_memory = make_half_type(H5T_NATIVE_FLOAT);
     H5Id times_file_type = make_vlen_type(half_on_file.get());
@@ -802,28 +497,28 @@ void write_shd(const std::string& path, const std::vector<ShdSample>& samples, c
     H5Id units_memory_type = make_vlen_type(H5T_NATIVE_UINT16);
 
     {
-      H5Id spikes = create_group(file.get(), "spikes");
+      H5Id spikes = h5::create_group(file, "spikes");
       write_dataset(spikes.get(), "times", times_file_type.get(), times_memory_type.get(), samples.size(),
                     time_rows.data());
       write_dataset(spikes.get(), "units", units_file_type.get(), units_memory_type.get(), samples.size(),
                     unit_rows.data());
     }
-    write_dataset(file.get(), "labels", H5T_STD_U16LE, H5T_NATIVE_INT, labels.size(), labels.data());
+    write_dataset(file, "labels", H5T_STD_U16LE, H5T_NATIVE_INT, labels.size(), labels.data());
 
     if (with_speakers || !extra.keys.empty() || with_meta) {
-      H5Id extra_group = create_group(file.get(), "extra");
+      H5Id extra_group = h5::create_group(file, "extra");
       if (with_speakers) {
         write_dataset(extra_group.get(), "speaker", H5T_STD_U16LE, H5T_NATIVE_INT, speakers.size(), speakers.data());
       }
       if (!extra.keys.empty()) {
         std::vector<const char*> key_pointers;
         for (const std::string& key : extra.keys) key_pointers.push_back(key.c_str());
-        H5Id string_type = make_vlen_string_type();
+        H5Id string_type = h5::vlen_string_type();
         write_dataset(extra_group.get(), "keys", string_type.get(), string_type.get(), key_pointers.size(),
                       key_pointers.data());
       }
       if (with_meta) {
-        H5Id meta = create_group(extra_group.get(), "meta_info");
+        H5Id meta = h5::create_group(extra_group.get(), "meta_info");
         const std::pair<const char*, const std::vector<int>*> meta_fields[] = {
             {"gender", &extra.gender}, {"age", &extra.age}, {"body_height", &extra.body_height}};
         for (const auto& [name, values] : meta_fields) {
@@ -832,15 +527,7 @@ void write_shd(const std::string& path, const std::vector<ShdSample>& samples, c
         }
       }
     }
-    check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "H5Fflush");
-    const ssize_t size = H5Fget_file_image(file.get(), nullptr, 0);
-    if (size < 0) throw std::runtime_error("HDF5 call failed: H5Fget_file_image");
-    image.resize(static_cast<std::size_t>(size));
-    if (H5Fget_file_image(file.get(), image.data(), image.size()) != size) {
-      throw std::runtime_error("HDF5 call failed: H5Fget_file_image");
-    }
-  }
-  write_text_atomic(path, image);
+  });
 }
 
 BinSpec bin_spec(const InputSpec& input) {
