@@ -8,6 +8,7 @@ Mapping map_network(const Network& net, RoutingAlgorithm algorithm) {
   NeededCapacities needed = needed_capacities(ports);
   std::vector<Violation> violations = find_violations(ports, net.arch);
   RoutingMemory memory = routing_memory(ports);
+  add_dedicated_input_lines(memory, net);
   return {network_digest(net), std::move(routes), std::move(ports), needed, std::move(violations), memory};
 }
 
@@ -21,7 +22,9 @@ RoutingMemory network_memory(const Network& net, RoutingAlgorithm algorithm) {
 
 RoutingFigures routing_figures(const Network& net, RoutingAlgorithm algorithm) {
   const PortCounts ports = count_ports(net.arch, route(net.arch, spike_demands(net), algorithm));
-  return {ports.router_lines(), routing_memory(ports)};
+  RoutingMemory memory = routing_memory(ports);
+  add_dedicated_input_lines(memory, net);
+  return {ports.router_lines(), memory};
 }
 
 }  // namespace mosaic::mapping

@@ -64,6 +64,22 @@ RoutingMemory routing_memory(const PortCounts& counts) {
   return memory;
 }
 
+void add_dedicated_input_lines(RoutingMemory& memory, const Network& net) {
+  if (!net.input.dedicated_lines()) return;
+  const int k = net.arch.neurons_per_tile();
+  std::vector<std::pair<int, int>> wires;  // (tile, channel)
+  for (const InputSynapse& s : net.input.weights) wires.emplace_back(net.arch.tile_of_neuron(s.neuron), s.channel);
+  std::sort(wires.begin(), wires.end());
+  wires.erase(std::unique(wires.begin(), wires.end()), wires.end());
+  std::vector<long> rows(net.arch.num_tiles(), 0);
+  for (const auto& wire : wires) ++rows[wire.first];
+  const long most = rows.empty() ? 0 : *std::max_element(rows.begin(), rows.end());
+  memory.input_wires = static_cast<long>(wires.size());
+  memory.per_instance.nt.cells += static_cast<long>(wires.size()) * k;
+  memory.homogeneous.nt.cells_per_instance += most * k;
+  memory.homogeneous.nt.cells = memory.homogeneous.nt.cells_per_instance * memory.homogeneous.nt.instances;
+}
+
 namespace {
 
 PortVector elementwise_max(PortVector a, const PortVector& b) {

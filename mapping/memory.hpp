@@ -4,6 +4,7 @@
 // the worst instance, so its size is the per-instance formula applied to the type's needed capacity vector.
 // Per-instance model: the same formulas on each instance's own port counts, summed.
 #include "mapping/capacity.hpp"
+#include "models/network.hpp"
 
 namespace mosaic::mapping {
 
@@ -28,9 +29,15 @@ struct MemoryModel {
 struct RoutingMemory {
   MemoryModel homogeneous;
   MemoryModel per_instance;
+  long input_wires = 0;  // dedicated input lines: (channel, tile) wires, 0 with the tile rule
 };
 
 RoutingMemory routing_memory(const PortCounts& counts);
+
+// Dedicated input lines (models/SPEC.md, input lines): every input channel reaches each tile
+// it drives on its own wire, one more row of K cells in that tile's input crossbar. Adds those
+// rows to the NT memory of both models (homogeneous: every NT sized for the most wires).
+void add_dedicated_input_lines(RoutingMemory& memory, const Network& net);
 
 // The per-instance formula of a cell of the given type (canonical ports).
 long cells_of(CellType type, const PortVector& canonical, int neurons_per_tile);

@@ -342,8 +342,7 @@ Network renumber_neurons(const Network& net, const std::vector<int>& new_id) {
             [](const Synapse& a, const Synapse& b) { return a.pre != b.pre ? a.pre < b.pre : a.post < b.post; });
   for (InputSynapse& s : out.input.weights) s.neuron = new_id[s.neuron];
   for (int& n : out.output_neurons) n = new_id[n];
-  if (net.neuron.alpha.size() > 1)
-    for (size_t n = 0; n < new_id.size(); ++n) out.neuron.alpha[new_id[n]] = net.neuron.alpha[n];
+  out.neuron = permute_neuron_params(net.neuron, new_id);
   return out;
 }
 

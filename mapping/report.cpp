@@ -74,6 +74,7 @@ nlohmann::json report_to_json(const Network& net, const Mapping& mapping, const 
           {"router_lines", mapping.ports.router_lines()},
           {"hop_histogram", histogram},
           {"ports", port_usage_json(arch, mapping.ports)}};
+  if (mapping.memory.input_wires > 0) report["input_wires"] = mapping.memory.input_wires;  // dedicated input lines
   if (one_turn)
     report["one_turn_reference"] = {{"router_lines", one_turn->router_lines},
                                     {"memory_cells", {{"homogeneous", model_to_json(one_turn->memory.homogeneous)},
@@ -98,6 +99,9 @@ std::string report_summary(const Network& net, const Mapping& mapping, const Rou
                       homogeneous.r0.cells_per_instance, homogeneous.r1.instances, homogeneous.r1.cells_per_instance);
   text += fmt::format("  memory, per-instance model: {} cells (NT {}, R0 {}, R1 {})\n", per_instance.total(),
                       per_instance.nt.cells, per_instance.r0.cells, per_instance.r1.cells);
+  if (net.input.dedicated_lines())
+    text += fmt::format("  dedicated input lines: {} (channel, tile) wires, counted in the NT input crossbars above\n",
+                        mapping.memory.input_wires);
   if (one_turn)
     text += fmt::format("  versus one-turn on this placement: router lines {} -> {}, homogeneous {} -> {}, per instance {} -> {}\n",
                         one_turn->router_lines, mapping.ports.router_lines(), one_turn->memory.homogeneous.total(),

@@ -5,11 +5,20 @@
 namespace mosaic {
 
 LifPopulation::LifPopulation(const Network& net, std::vector<int> neurons)
-    : neurons_(std::move(neurons)), theta_(net.neuron.threshold) {
+    : neurons_(std::move(neurons)), theta_(net.neuron.threshold), reset_to_value_(net.neuron.resets_to_value()) {
   std::vector<int> local(net.arch.num_neurons(), -1);
+  const NeuronParams& p = net.neuron;
   for (std::size_t i = 0; i < neurons_.size(); ++i) {
-    local[neurons_[i]] = static_cast<int>(i);
-    alpha_.push_back(net.neuron.alpha_of(neurons_[i]));
+    const int n = neurons_[i];
+    local[n] = static_cast<int>(i);
+    alpha_.push_back(p.alpha_of(n));
+    if (reset_to_value_) v_reset_.push_back(shared_or_own(p.v_reset, n));
+    if (!p.bias.empty()) bias_.push_back(shared_or_own(p.bias, n));
+    if (p.synapse.present()) {
+      decay_.push_back(shared_or_own(p.synapse.decay, n));
+      state_to_v_.push_back(shared_or_own(p.synapse.state_to_v, n));
+      input_to_v_.push_back(shared_or_own(p.synapse.input_to_v, n));
+    }
   }
   std::vector<FanOut> by_key(num_keys(net));
   auto connect = [&](int key, int post, float weight) {
@@ -31,6 +40,7 @@ LifPopulation::LifPopulation(const Network& net, std::vector<int> neurons)
 void LifPopulation::reset() {
   v_.assign(neurons_.size(), 0.0f);
   z_.assign(neurons_.size(), 0);
+  syn_.assign(decay_.size(), 0.0f);
 }
 
 void LifPopulation::step(const std::vector<uint8_t>& active, std::vector<int>& spiked) {
@@ -39,8 +49,17 @@ void LifPopulation::step(const std::vector<uint8_t>& active, std::vector<int>& s
     if (!active[out.key]) continue;
     for (std::size_t s = 0; s < out.targets.size(); ++s) current_[out.targets[s]] += out.weights[s];
   }
+  const bool with_bias = !bias_.empty(), with_synapse = !decay_.empty();
   for (std::size_t i = 0; i < neurons_.size(); ++i) {
-    v_[i] = lif_potential(v_[i], alpha_[i], current_[i], z_[i] != 0, theta_);
+    // Version-2 additions in the order of models/SPEC.md (absent in version-1 networks).
+    float input = current_[i];
+    if (with_bias) input += bias_[i];
+    float v_prev = v_[i];
+    bool subtract = z_[i] != 0;
+    if (reset_to_value_ && subtract) v_prev = v_reset_[i], subtract = false;
+    v_[i] = with_synapse ? lif_potential_synaptic(v_prev, alpha_[i], input, subtract, theta_, syn_[i], decay_[i],
+                                                  state_to_v_[i], input_to_v_[i])
+                         : lif_potential(v_prev, alpha_[i], input, subtract, theta_);
     z_[i] = lif_spikes(v_[i], theta_) ? 1 : 0;
     if (z_[i]) spiked.push_back(neurons_[i]);
   }

@@ -16,8 +16,27 @@
 namespace mosaic {
 
 int Network::num_input_tiles() const {
+  if (input.dedicated_lines()) return 0;
   const int k = arch.neurons_per_tile();
   return (input.n_inp + k - 1) / k;
+}
+
+int Network::format_version() const {
+  const bool v2 = neuron.resets_to_value() || !neuron.v_reset.empty() || !neuron.bias.empty() ||
+                  neuron.synapse.present() || input.dedicated_lines();
+  return v2 ? kNetworkFormatVersion2 : kNetworkFormatVersion;
+}
+
+NeuronParams permute_neuron_params(const NeuronParams& params, const std::vector<int>& new_id) {
+  NeuronParams out = params;
+  for (auto [from, to] : {std::pair{&params.alpha, &out.alpha}, {&params.v_reset, &out.v_reset},
+                          {&params.bias, &out.bias}, {&params.synapse.decay, &out.synapse.decay},
+                          {&params.synapse.state_to_v, &out.synapse.state_to_v},
+                          {&params.synapse.input_to_v, &out.synapse.input_to_v}}) {
+    if (from->size() <= 1) continue;
+    for (std::size_t n = 0; n < new_id.size(); ++n) (*to)[new_id[n]] = (*from)[n];
+  }
+  return out;
 }
 
 int interleave_factor(int shd_channels, int n_inp) { return (shd_channels + n_inp - 1) / n_inp; }
@@ -34,19 +53,25 @@ double shortest_float(float value) {
   return static_cast<float>(shortest) == value ? shortest : static_cast<double>(value);
 }
 
+// One shared value as a number, one per neuron as an array.
+nlohmann::json shared_or_array(const std::vector<float>& values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (float v : values) out.push_back(shortest_float(v));
+  if (out.size() == 1) out = out[0];
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json network_to_json(const Network& net) {
-  nlohmann::json alpha = nlohmann::json::array();
-  for (float a : net.neuron.alpha) alpha.push_back(shortest_float(a));
-  if (alpha.size() == 1) alpha = alpha[0];
+  const nlohmann::json alpha = shared_or_array(net.neuron.alpha);
   nlohmann::json input_weights = nlohmann::json::array();
   for (const auto& s : net.input.weights) input_weights.push_back({s.channel, s.neuron, shortest_float(s.weight)});
   nlohmann::json recurrent = nlohmann::json::array();
   for (const auto& s : net.recurrent) recurrent.push_back({s.pre, s.post, shortest_float(s.weight)});
-  return {
+  nlohmann::json j = {
       {"format", "mosaic-net"},
-      {"version", kNetworkFormatVersion},
+      {"version", net.format_version()},
       {"arch", arch_to_json(net.arch)},
       {"neuron",
        {{"alpha", alpha}, {"threshold", shortest_float(net.neuron.threshold)}, {"reset", net.neuron.reset},
@@ -58,6 +83,15 @@ nlohmann::json network_to_json(const Network& net) {
       {"output", {{"neurons", net.output_neurons}, {"num_classes", net.num_classes}}},
       {"provenance", net.provenance},
   };
+  // Version-2 fields appear only when used, so version-1 networks keep their bytes.
+  if (net.neuron.resets_to_value()) j["neuron"]["v_reset"] = shared_or_array(net.neuron.v_reset);
+  if (!net.neuron.bias.empty()) j["neuron"]["bias"] = shared_or_array(net.neuron.bias);
+  if (net.neuron.synapse.present())
+    j["neuron"]["synapse"] = {{"decay", shared_or_array(net.neuron.synapse.decay)},
+                              {"state_to_v", shared_or_array(net.neuron.synapse.state_to_v)},
+                              {"input_to_v", shared_or_array(net.neuron.synapse.input_to_v)}};
+  if (net.input.dedicated_lines()) j["input"]["lines"] = net.input.lines;
+  return j;
 }
 
 namespace {
@@ -78,6 +112,14 @@ float finite_float(const nlohmann::json& v, const std::string& file, const std::
   return static_cast<float>(v.get<double>());
 }
 
+// A number (shared by all neurons) or an array of numbers (one per neuron).
+std::vector<float> shared_or_array_from(const nlohmann::json& v, const std::string& file, const std::string& field) {
+  std::vector<float> out;
+  if (!v.is_array()) return {finite_float(v, file, field)};
+  for (std::size_t i = 0; i < v.size(); ++i) out.push_back(finite_float(v[i], file, field + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
 }  // namespace
 
 Network network_from_json(const nlohmann::json& j, const std::string& file) {
@@ -85,34 +127,47 @@ Network network_from_json(const nlohmann::json& j, const std::string& file) {
   top.only({"format", "version", "arch", "neuron", "input", "recurrent", "output", "provenance"});
   if (top.string("format") != "mosaic-net") top.fail("format", "must be \"mosaic-net\"");
   const long version = top.integer("version", 0, 1000);
-  if (version != kNetworkFormatVersion) {
-    top.fail("version", "is " + std::to_string(version) + "; this build reads version " + std::to_string(kNetworkFormatVersion));
+  if (version != kNetworkFormatVersion && version != kNetworkFormatVersion2) {
+    top.fail("version", "is " + std::to_string(version) + "; this build reads versions 1 and 2");
   }
   Network net;
   net.arch = arch_from_json(top.value("arch"), file, "arch");
 
   const JsonFields neuron = top.object("neuron");
-  neuron.only({"alpha", "threshold", "reset", "dt_ms", "tau_ms"});
-  const auto& alpha = neuron.value("alpha");
-  net.neuron.alpha.clear();
-  if (alpha.is_array()) {
-    for (std::size_t i = 0; i < alpha.size(); ++i)
-      net.neuron.alpha.push_back(finite_float(alpha[i], file, neuron.path_of("alpha") + "[" + std::to_string(i) + "]"));
-  } else {
-    net.neuron.alpha.push_back(finite_float(alpha, file, neuron.path_of("alpha")));
-  }
+  // Version-2 keys are known here, so a misspelt one is "unknown"; a version-1 file that
+  // carries one is refused below (version2_field).
+  neuron.only({"alpha", "threshold", "reset", "dt_ms", "tau_ms", "v_reset", "bias", "synapse"});
+  net.neuron.alpha = shared_or_array_from(neuron.value("alpha"), file, neuron.path_of("alpha"));
   net.neuron.threshold = static_cast<float>(neuron.number("threshold"));
   net.neuron.reset = neuron.string("reset");
   net.neuron.dt_ms = neuron.number_or("dt_ms", net.neuron.dt_ms);
   net.neuron.tau_ms = neuron.number_or("tau_ms", net.neuron.tau_ms);
+  // Version-2 fields (a version-1 file must not carry them).
+  const auto version2_field = [&](const JsonFields& object, const std::string& key) {
+    if (!object.has(key)) return false;
+    if (version < kNetworkFormatVersion2) object.fail(key, "is a version-2 field; the file says version 1");
+    return true;
+  };
+  if (version2_field(neuron, "v_reset"))
+    net.neuron.v_reset = shared_or_array_from(neuron.value("v_reset"), file, neuron.path_of("v_reset"));
+  if (version2_field(neuron, "bias"))
+    net.neuron.bias = shared_or_array_from(neuron.value("bias"), file, neuron.path_of("bias"));
+  if (version2_field(neuron, "synapse")) {
+    const JsonFields synapse = neuron.object("synapse");
+    synapse.only({"decay", "state_to_v", "input_to_v"});
+    net.neuron.synapse.decay = shared_or_array_from(synapse.value("decay"), file, synapse.path_of("decay"));
+    net.neuron.synapse.state_to_v = shared_or_array_from(synapse.value("state_to_v"), file, synapse.path_of("state_to_v"));
+    net.neuron.synapse.input_to_v = shared_or_array_from(synapse.value("input_to_v"), file, synapse.path_of("input_to_v"));
+  }
 
   const JsonFields input = top.object("input");
-  input.only({"shd_channels", "bins", "t_max_s", "n_inp", "interleave_k", "weights"});
+  input.only({"shd_channels", "bins", "t_max_s", "n_inp", "interleave_k", "weights", "lines"});
   net.input.shd_channels = static_cast<int>(input.integer("shd_channels", 1, kMaxShdChannels));
   net.input.bins = static_cast<int>(input.integer("bins", 1, 1 << 20));
   net.input.t_max_s = input.number("t_max_s");
   net.input.n_inp = static_cast<int>(input.integer("n_inp", 1, 1 << 24));
   net.input.interleave_k = static_cast<int>(input.integer("interleave_k", 1, 1 << 20));
+  if (version2_field(input, "lines")) net.input.lines = input.string("lines");
   const auto& input_weights = input.array("weights");
   net.input.weights.reserve(input_weights.size());
   for (std::size_t i = 0; i < input_weights.size(); ++i) {
@@ -164,7 +219,29 @@ void validate_network(const Network& net, const std::string& file) {
     if (!std::isfinite(a) || a < 0.0f || a > 1.0f) fail("neuron.alpha[" + std::to_string(i) + "]", "must be in [0, 1]");
   }
   if (!std::isfinite(net.neuron.threshold) || net.neuron.threshold <= 0.0f) fail("neuron.threshold", "must be positive");
-  if (net.neuron.reset != "subtract") fail("neuron.reset", "is \"" + net.neuron.reset + "\"; version 1 knows only \"subtract\"");
+  if (net.neuron.reset != "subtract" && net.neuron.reset != "value")
+    fail("neuron.reset", "is \"" + net.neuron.reset + "\"; give \"subtract\" or \"value\" (version 2)");
+  const auto check_per_neuron = [&](const std::vector<float>& values, const std::string& field, bool allow_empty) {
+    if (values.empty() && allow_empty) return;
+    if (values.size() != 1 && values.size() != static_cast<std::size_t>(n))
+      fail(field, "has " + std::to_string(values.size()) + " values; give 1 or one per neuron (" + std::to_string(n) + ")");
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (!std::isfinite(values[i])) fail(field + "[" + std::to_string(i) + "]", "must be finite");
+  };
+  if (net.neuron.resets_to_value()) check_per_neuron(net.neuron.v_reset, "neuron.v_reset", false);
+  else if (!net.neuron.v_reset.empty()) fail("neuron.v_reset", "is only used with reset \"value\"");
+  check_per_neuron(net.neuron.bias, "neuron.bias", true);
+  if (net.neuron.synapse.present()) {
+    check_per_neuron(net.neuron.synapse.decay, "neuron.synapse.decay", false);
+    check_per_neuron(net.neuron.synapse.state_to_v, "neuron.synapse.state_to_v", false);
+    check_per_neuron(net.neuron.synapse.input_to_v, "neuron.synapse.input_to_v", false);
+    for (std::size_t i = 0; i < net.neuron.synapse.decay.size(); ++i) {
+      const float d = net.neuron.synapse.decay[i];
+      if (d < 0.0f || d > 1.0f) fail("neuron.synapse.decay[" + std::to_string(i) + "]", "must be in [0, 1]");
+    }
+  }
+  if (net.input.lines != "tile" && net.input.lines != "dedicated")
+    fail("input.lines", "is \"" + net.input.lines + "\"; give \"tile\" or \"dedicated\" (version 2)");
   if (!(net.neuron.dt_ms > 0) || !(net.neuron.tau_ms > 0)) fail("neuron.dt_ms", "dt_ms and tau_ms must be positive");
 
   if (!(net.input.t_max_s > 0) || !std::isfinite(net.input.t_max_s)) fail("input.t_max_s", "must be positive");
@@ -197,7 +274,7 @@ void validate_network(const Network& net, const std::string& file) {
     const std::string field = "input.weights[" + std::to_string(i) + "]";
     if (s.channel < 0 || s.channel >= net.input.n_inp) fail(field, "channel " + std::to_string(s.channel) + " outside 0.." + std::to_string(net.input.n_inp - 1));
     if (s.neuron < 0 || s.neuron >= n) fail(field, "neuron " + std::to_string(s.neuron) + " outside 0.." + std::to_string(n - 1));
-    if (net.arch.tile_of_neuron(s.neuron) != s.channel / k) {
+    if (!net.input.dedicated_lines() && net.arch.tile_of_neuron(s.neuron) != s.channel / k) {
       fail(field, "channel " + std::to_string(s.channel) + " may only drive input tile " + std::to_string(s.channel / k) +
                       ", not neuron " + std::to_string(s.neuron));
     }
