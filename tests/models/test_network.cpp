@@ -129,7 +129,8 @@ INSTANTIATE_TEST_SUITE_P(
     Rules, NetworkValidation,
     ::testing::Values(
         ValidationCase{"WrongFormat", [](json& j) { j["format"] = "other"; }, "format"},
-        ValidationCase{"WrongVersion", [](json& j) { j["version"] = 2; }, "version"},
+        ValidationCase{"WrongVersion", [](json& j) { j["version"] = 3; }, "version"},
+        ValidationCase{"VersionTwoFieldInVersionOne", [](json& j) { j["neuron"]["bias"] = 0.5; }, "neuron.bias"},
         ValidationCase{"RecurrentPreOutOfRange", [](json& j) { j["recurrent"][0][0] = 16; }, "recurrent[0]"},
         ValidationCase{"RecurrentPostNegative", [](json& j) { j["recurrent"][1][1] = -1; }, "recurrent[1]"},
         ValidationCase{"RecurrentNaN", [](json& j) { j["recurrent"][2][2] = kNaN; }, "recurrent[2]"},
