@@ -34,7 +34,7 @@ struct RoutingMemory {
 
 RoutingMemory routing_memory(const PortCounts& counts);
 
-// Dedicated input lines (models/SPEC.md, input lines): every input channel reaches each tile
+// Dedicated input lines (models/SPEC.md section 9.3): every input channel reaches each tile
 // it drives on its own wire, one more row of K cells in that tile's input crossbar. Adds those
 // rows to the NT memory of both models (homogeneous: every NT sized for the most wires).
 void add_dedicated_input_lines(RoutingMemory& memory, const Network& net);

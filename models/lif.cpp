@@ -51,7 +51,7 @@ void LifPopulation::step(const std::vector<uint8_t>& active, std::vector<int>& s
   }
   const bool with_bias = !bias_.empty(), with_synapse = !decay_.empty();
   for (std::size_t i = 0; i < neurons_.size(); ++i) {
-    // Version-2 additions in the order of models/SPEC.md (absent in version-1 networks).
+    // Version-2 additions in the order of models/SPEC.md section 9.1 (absent in version-1 networks).
     float input = current_[i];
     if (with_bias) input += bias_[i];
     float v_prev = v_[i];

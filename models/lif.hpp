@@ -9,7 +9,7 @@
 // key j for reduced input channel j, key n_inp + n for neuron n. Every implementation that
 // follows this order gets the same bits.
 //
-// Version-2 networks (imported from NIR, models/SPEC.md, NIR section) add, in this order:
+// Version-2 networks (imported from NIR, models/SPEC.md section 9.1) add, in this order:
 // the neuron's constant bias after the keys (u = I + b); a reset to a value, applied to
 // v[t-1] before the decay (v[t-1] <- v_reset when z[t-1]); a current-based synapse:
 //   v = alpha * v;  v += state_to_v * S;  v += input_to_v * u;  S = decay * S;  S += u

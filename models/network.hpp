@@ -25,7 +25,7 @@ inline float shared_or_own(const std::vector<float>& values, int neuron) {
   return values.size() == 1 ? values[0] : values[neuron];
 }
 
-// The current-based synapse of version 2 (models/SPEC.md, NIR section): per neuron,
+// The current-based synapse of version 2 (models/SPEC.md section 9.1): per neuron,
 //   v = alpha v + state_to_v I + input_to_v u;   I = decay I + u
 // where u is the neuron's summed input of the step. Each field: shared or per neuron.
 struct SynapseParams {
@@ -67,7 +67,7 @@ struct InputSpec {
   double t_max_s = kShdWindowS;     // bins cover [0, t_max)
   int n_inp = 160;         // reduced input channels
   int interleave_k = 5;    // subsets: reduced channel j of subset s is SHD channel s + j k
-  // How input lines reach the neurons (models/SPEC.md, input lines): "tile" (version 1:
+  // How input lines reach the neurons (models/SPEC.md section 9.3): "tile" (version 1:
   // channel j drives only tile j / K, the input tiles) or "dedicated" (version 2: any channel
   // may drive any neuron over a dedicated wire into the tile's input crossbar).
   std::string lines = "tile";

@@ -80,7 +80,7 @@ void Chip::on_tick() {
     sc_core::sc_pause();
     return;
   }
-  // Input lines reach the input tiles, or with dedicated lines every tile (models/SPEC.md, input lines).
+  // Input lines reach the input tiles, or with dedicated lines every tile (models/SPEC.md section 9.3).
   const int input_tiles = context_.net.input.dedicated_lines() ? static_cast<int>(tiles_.size()) : context_.net.num_input_tiles();
   for (int t = 0; t < static_cast<int>(tiles_.size()); ++t)
     tiles_[t]->begin_tick(step, t < input_tiles ? sample_->active[step - 1] : kNoInput);

@@ -73,7 +73,7 @@ void NeuronTile::begin_tick(int step, const std::vector<int>& bin_channels) {
       if (input_line_of_channel_[channel] >= 0) input_lines_[input_line_of_channel_[channel]] = true;
   }
   // North-edge input lines: dedicated wires into the tile's crossbar, never routed (with
-  // dedicated input lines, into any tile; models/SPEC.md, input lines).
+  // dedicated input lines, into any tile; models/SPEC.md section 9.3).
   for (int channel : bin_channels)
     if (input_targets_[channel] > 0) enqueue({{input_key(channel), step, now}, ready, -1, input_targets_[channel]}, now);
   const bool aer = context_.config.mode == LinkMode::Aer;

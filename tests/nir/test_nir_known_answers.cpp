@@ -1,6 +1,6 @@
 // Known answers: one LIF and one CubaLIF neuron imported from NIR, driven by a given spike
 // train, against the closed-form solution of NIR's continuous-time equations sampled at the
-// step ends (input held constant over each step of dt; models/SPEC.md, NIR section).
+// step ends (input held constant over each step of dt; models/SPEC.md section 9.2).
 #include <gtest/gtest.h>
 
 #include <cmath>

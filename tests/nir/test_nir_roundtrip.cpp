@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "models/network.hpp"
@@ -71,6 +72,36 @@ TEST_F(NirRoundTrip, DefaultNetworkExportsAndImportsToTheSameDigestAndSpikes) {
   EXPECT_EQ(mosaic::network_digest(restored), mosaic::network_digest(original));
   EXPECT_EQ(read_text(back), read_text("traces/default_net.json"));
   EXPECT_EQ(spike_trains(restored, "traces/shd_sample.h5"), spike_trains(original, "traces/shd_sample.h5"));
+}
+
+}  // namespace
+
+namespace {
+
+// Export's parameters are the inverse of import's discretisation: read as any NIR graph, the
+// export of the bundled network gives back its alpha and its weights (to float rounding).
+TEST_F(NirRoundTrip, ExportParametersImportAsAnyGraphToTheSameDynamics) {
+  const fs::path graph = dir_ / "net.nir", back = dir_ / "plain.json";
+  ASSERT_EQ(run_command(tool_path("mosaic-nir") + " export traces/default_net.json --out " + graph.string()).exit_code, 0);
+  const auto imported = run_command(tool_path("mosaic-nir") + " import " + graph.string() +
+                                    " --ignore-metadata --arch 5x5x32 --dt-ms 1 --reset subtract --out " + back.string());
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
+  const mosaic::Network original = mosaic::read_network("traces/default_net.json");
+  const mosaic::Network plain = mosaic::read_network(back.string());
+  EXPECT_TRUE(plain.input.dedicated_lines());  // a plain import knows no input tiles
+  ASSERT_EQ(plain.neuron.alpha.size(), 1u);
+  EXPECT_NEAR(plain.neuron.alpha[0], original.neuron.alpha[0], 1e-7);
+  EXPECT_EQ(plain.neuron.reset, "subtract");
+  EXPECT_EQ(plain.output_neurons, original.output_neurons);  // from the one-hot read-out
+  ASSERT_EQ(plain.recurrent.size(), original.recurrent.size());
+  ASSERT_EQ(plain.input.weights.size(), original.input.weights.size());
+  for (std::size_t i = 0; i < original.recurrent.size(); ++i) {
+    EXPECT_EQ(plain.recurrent[i].pre, original.recurrent[i].pre);
+    EXPECT_EQ(plain.recurrent[i].post, original.recurrent[i].post);
+    EXPECT_NEAR(plain.recurrent[i].weight, original.recurrent[i].weight, 1e-6 * std::fabs(original.recurrent[i].weight));
+  }
+  for (std::size_t i = 0; i < original.input.weights.size(); ++i)
+    EXPECT_NEAR(plain.input.weights[i].weight, original.input.weights[i].weight, 1e-6 * std::fabs(original.input.weights[i].weight));
 }
 
 }  // namespace

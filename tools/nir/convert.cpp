@@ -99,7 +99,7 @@ Graph export_network(const Network& net, const std::string& file) {
   graph.metadata["mosaic_interleave_k"] = Value::number(net.input.interleave_k);
   graph.metadata["mosaic_discretisation"] =
       Value::text("exact for input held constant over each step: alpha = exp(-dt/tau), input scale (1 - alpha) r "
-                  "(models/SPEC.md); every synapse delays by one step");
+                  "(mosaic-sim models/SPEC.md section 9.2); every synapse delays by one step");
   if (!zero_input.empty()) graph.metadata["mosaic_zero_weight_input"] = pairs_value(zero_input);
   if (!zero_recurrent.empty()) graph.metadata["mosaic_zero_weight_recurrent"] = pairs_value(zero_recurrent);
   return graph;
@@ -119,7 +119,7 @@ struct Population {
   std::vector<double> tau_mem, tau_syn, r, v_leak, v_threshold, v_reset, w_in;
 };
 
-// Per-neuron constants of our discrete model (models/SPEC.md, NIR section).
+// Per-neuron constants of our discrete model (models/SPEC.md section 9.2).
 struct Discrete {
   double alpha = 0, input_scale = 1, drift = 0, v_reset = 0;
   double decay = 0, state_to_v = 0, input_to_v = 1;
@@ -138,7 +138,7 @@ class Importer {
       if (kNeuronTypes.count(node.type)) read_population(name, node);
     lay_out();
     const auto meta = graph_.metadata.find(kNetworkKey);
-    result_.restored = meta != graph_.metadata.end();
+    result_.restored = options_.restore && meta != graph_.metadata.end();
     const int total = populations_.empty() ? 0 : populations_.back().first + populations_.back().size;
     if (result_.restored) {
       restore_skeleton(meta->second);
@@ -371,7 +371,7 @@ class Importer {
         d.alpha = std::exp(-dt / p.tau_mem[i]);
         d.v_reset = options_.reset == "zero" ? 0.0 : p.v_reset[i] * k;
         if (p.synaptic) {
-          // Exact for input held over the step (models/SPEC.md): the synaptic current decays by
+          // Exact for input held over the step (models/SPEC.md section 9.2): the synaptic current decays by
           // beta; c is the weight of the current at the step's start in the membrane's integral.
           const double beta = std::exp(-dt / p.tau_syn[i]);
           const double ts = p.tau_syn[i], tm = p.tau_mem[i];
@@ -552,7 +552,7 @@ class Importer {
     net.provenance = {{"tool", "mosaic-nir import"}, {"source", file_},       {"nir_version", graph_.version},
                       {"dt_ms", options_.dt_ms},    {"reset", options_.reset}, {"layers", layers},
                       {"extra_latency_steps", result_.extra_latency_steps},
-                      {"discretisation", "exact for input held over each step (models/SPEC.md)"}};
+                      {"discretisation", "exact for input held over each step (models/SPEC.md section 9.2)"}};
     if (options_.readout_lif) net.provenance["readout_lif_threshold"] = *options_.readout_lif;
   }
 

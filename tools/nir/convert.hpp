@@ -1,6 +1,6 @@
 #pragma once
-// mosaic-net <-> NIR graph (tools/nir/README.md; the discretisation is models/SPEC.md,
-// NIR section).
+// mosaic-net <-> NIR graph (tools/nir/README.md; the discretisation is models/SPEC.md
+// section 9.2).
 //
 // Export: Input -> Linear (input weights) -> LIF, with a recurrent Linear LIF -> LIF, and a
 // one-hot Linear LIF -> Output over the output neurons. The LIF parameters reproduce our
@@ -31,6 +31,7 @@ struct ImportOptions {
   std::string reset = "value";        // value (NIR's v_reset), zero, subtract
   std::optional<float> readout_lif;   // --readout lif:THRESHOLD: LI/CubaLI become spiking
   int bins = 100;                     // steps per sample; input bins are dt wide
+  bool restore = true;                // a mosaic-nir export: restore the network from its metadata
 };
 
 struct Layer {

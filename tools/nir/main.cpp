@@ -17,12 +17,14 @@ struct Options {
   double dt_ms = 0;
   int bins = 100;
   std::uint64_t seed = 1;
+  bool ignore_metadata = false;
 };
 
 nir::ImportOptions import_options(const Options& o, bool restoring) {
   nir::ImportOptions options;
   options.reset = o.reset;
   options.bins = o.bins;
+  options.restore = restoring;
   if (!o.readout.empty()) {
     const std::string prefix = "lif:";
     if (o.readout.rfind(prefix, 0) != 0) throw InputError("command line", "--readout", "must be lif:THRESHOLD");
@@ -49,7 +51,7 @@ nir::ImportOptions import_options(const Options& o, bool restoring) {
 
 int run_import(const Options& o) {
   const nir::Graph graph = nir::read_graph(o.graph_path);
-  const bool restoring = graph.metadata.count("mosaic_network") > 0;
+  const bool restoring = !o.ignore_metadata && graph.metadata.count("mosaic_network") > 0;
   nir::ImportResult result = nir::import_graph(graph, import_options(o, restoring), o.graph_path);
   Network net = std::move(result.net);
   if (o.placement == "optimize") {
@@ -107,6 +109,8 @@ int main(int argc, char** argv) {
   import->add_option("--placement", o.placement, "fixed (layers compact in id order, default) or optimize (mosaic-map's placement)")
       ->check(CLI::IsMember({"fixed", "optimize"}));
   import->add_option("--seed", o.seed, "seed of --placement optimize (default 1)");
+  import->add_flag("--ignore-metadata", o.ignore_metadata,
+                   "read a mosaic-nir export as any NIR graph (its parameters, not its stored network)");
   CLI::App* exporter = app.add_subcommand("export", "mosaic-net network -> NIR graph");
   exporter->add_option("net", o.net_path, "network (mosaic-net JSON)")->required();
   exporter->add_option("--out", o.out_path, "NIR graph to write (HDF5)")->required();
