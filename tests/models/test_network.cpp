@@ -158,6 +158,16 @@ INSTANTIATE_TEST_SUITE_P(
 // removing a rule fails its case even where another rule would refuse the same network.
 // The input-tile rule (input channel j drives only neurons of tile j / K) gets one case per
 // way to break it. The network is small_network: 2x2x4, n_inp 8 (input tiles 0 and 1), 2 classes.
+TEST(NetworkVersion2, DedicatedInputLinesLetAnyChannelDriveAnyNeuron) {
+  Network net = small_network(4);
+  net.input.weights[0].neuron = 9;  // channel 0 into tile 2: breaks the tile rule
+  EXPECT_THROW(validate_network(net, "net.json"), InputError);
+  net.input.lines = "dedicated";
+  EXPECT_NO_THROW(validate_network(net, "net.json"));
+  EXPECT_EQ(net.num_input_tiles(), 0);
+  EXPECT_EQ(net.format_version(), 2);
+}
+
 struct RuleCase {
   const char* name;
   std::function<void(Network&)> corrupt;
@@ -201,7 +211,16 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{"AlphaNaN", [](Network& n) { n.neuron.alpha = {kNaNf}; }, "neuron.alpha[0]", "must be in [0, 1]"},
         RuleCase{"ThresholdZero", [](Network& n) { n.neuron.threshold = 0.0f; }, "neuron.threshold", "must be positive"},
         RuleCase{"ThresholdNaN", [](Network& n) { n.neuron.threshold = kNaNf; }, "neuron.threshold", "must be positive"},
-        RuleCase{"ResetNotSubtract", [](Network& n) { n.neuron.reset = "zero"; }, "neuron.reset", "only \"subtract\""},
+        RuleCase{"ResetUnknown", [](Network& n) { n.neuron.reset = "zero"; }, "neuron.reset", "give \"subtract\" or \"value\""},
+        RuleCase{"VResetMissing", [](Network& n) { n.neuron.reset = "value"; }, "neuron.v_reset", "give 1 or one per neuron"},
+        RuleCase{"VResetWithSubtraction", [](Network& n) { n.neuron.v_reset = {0.1f}; }, "neuron.v_reset", "only used with reset"},
+        RuleCase{"BiasCount", [](Network& n) { n.neuron.bias = {0.1f, 0.2f}; }, "neuron.bias", "give 1 or one per neuron"},
+        RuleCase{"BiasNaN", [](Network& n) { n.neuron.bias = {kNaNf}; }, "neuron.bias[0]", "must be finite"},
+        RuleCase{"SynapseFieldCount", [](Network& n) { n.neuron.synapse = {{0.5f}, {0.0f, 0.0f}, {1.0f}}; },
+                 "neuron.synapse.state_to_v", "give 1 or one per neuron"},
+        RuleCase{"SynapseDecayAboveOne", [](Network& n) { n.neuron.synapse = {{1.5f}, {0.0f}, {1.0f}}; },
+                 "neuron.synapse.decay[0]", "must be in [0, 1]"},
+        RuleCase{"InputLinesUnknown", [](Network& n) { n.input.lines = "routed"; }, "input.lines", "give \"tile\" or \"dedicated\""},
         RuleCase{"DtZero", [](Network& n) { n.neuron.dt_ms = 0.0; }, "neuron.dt_ms", "must be positive"},
         RuleCase{"TauNegative", [](Network& n) { n.neuron.tau_ms = -45.0; }, "neuron.dt_ms", "must be positive"},
         RuleCase{"TMaxZero", [](Network& n) { n.input.t_max_s = 0.0; }, "input.t_max_s", "must be positive"},
