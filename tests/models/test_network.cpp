@@ -131,6 +131,15 @@ INSTANTIATE_TEST_SUITE_P(
         ValidationCase{"WrongFormat", [](json& j) { j["format"] = "other"; }, "format"},
         ValidationCase{"WrongVersion", [](json& j) { j["version"] = 3; }, "version"},
         ValidationCase{"VersionTwoFieldInVersionOne", [](json& j) { j["neuron"]["bias"] = 0.5; }, "neuron.bias"},
+        ValidationCase{"VersionTwoInputLinesInVersionOne", [](json& j) { j["input"]["lines"] = "dedicated"; }, "input.lines"},
+        ValidationCase{"MisspeltVersionTwoField",
+                       [](json& j) { j["version"] = 2; j["neuron"]["v_rest"] = 0.0; }, "neuron.v_rest"},
+        ValidationCase{"UnknownSynapseField",
+                       [](json& j) {
+                         j["version"] = 2;
+                         j["neuron"]["synapse"] = {{"decay", 0.5}, {"state_to_v", 1.0}, {"input_to_v", 1.0}, {"tau", 2.0}};
+                       },
+                       "neuron.synapse.tau"},
         ValidationCase{"RecurrentPreOutOfRange", [](json& j) { j["recurrent"][0][0] = 16; }, "recurrent[0]"},
         ValidationCase{"RecurrentPostNegative", [](json& j) { j["recurrent"][1][1] = -1; }, "recurrent[1]"},
         ValidationCase{"RecurrentNaN", [](json& j) { j["recurrent"][2][2] = kNaN; }, "recurrent[2]"},

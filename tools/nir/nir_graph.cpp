@@ -1,13 +1,14 @@
 #include "tools/nir/nir_graph.hpp"
 
-#include <cstring>
-#include <filesystem>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <functional>
 #include <numeric>
 
-#include "models/atomic_file.hpp"
 #include "models/error.hpp"
 #include "models/hdf5.hpp"
+#include "models/input_file.hpp"
 
 namespace mosaic::nir {
 
@@ -36,33 +37,35 @@ using h5::Id;
 
 // Reading ------------------------------------------------------------------------------
 
+// Nested NIRGraph nodes deeper than this are refused: HDF5 hard links can make a group its
+// own descendant, and the reader recurses once per level.
+constexpr int kMaxNesting = 16;
+
+// Deflate, the filter NIR's writer uses, compresses at most 1032 to 1: a dataset claiming
+// more bytes than that over the whole file is damaged (its dataspace would make us
+// allocate without bound).
+constexpr std::uint64_t kMaxCompression = 1032;
+
 class Reader {
  public:
-  explicit Reader(std::string path) : path_(std::move(path)) {}
+  explicit Reader(const std::string& path) : file_(path) {}
 
   Graph read() {
-    if (!std::filesystem::exists(path_)) throw InputError(path_, "", "no such file");
-    h5::silence_errors();
-    if (H5Fis_hdf5(path_.c_str()) <= 0) throw InputError(path_, "", "not an HDF5 file (a NIR graph is HDF5)");
-    Id file(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-    if (!file.valid()) throw InputError(path_, "", "cannot open the HDF5 file");
     Graph graph;
-    if (exists(file.get(), "version")) {
-      const Value version = read_value(file.get(), "version", "version");
+    if (exists(file_.get(), "version")) {
+      const Value version = read_value(file_.get(), "version", "version");
       if (!version.is_string || version.strings.size() != 1) fail("version", "must be one string");
       graph.version = version.strings[0];
     }
-    if (!exists(file.get(), "node")) fail("node", "missing: the file holds no NIR graph");
-    read_graph_group(file.get(), "node", "node", graph);
+    if (!exists(file_.get(), "node")) fail("node", "missing: the file holds no NIR graph");
+    read_graph_group(file_.get(), "node", "node", graph, "", 0);
     return graph;
   }
 
  private:
-  [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
-    throw InputError(path_, field, problem);
-  }
+  [[noreturn]] void fail(const std::string& field, const std::string& problem) const { throw file_.error(field, problem); }
 
-  static bool exists(hid_t parent, const char* name) { return H5Lexists(parent, name, H5P_DEFAULT) > 0; }
+  bool exists(hid_t parent, const char* name) const { return file_.exists(name, parent); }
 
   Id open_group(hid_t parent, const std::string& name, const std::string& field) const {
     Id group(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose);
@@ -73,20 +76,26 @@ class Reader {
   std::vector<std::string> children(hid_t group, const std::string& field) const {
     H5G_info_t info;
     if (H5Gget_info(group, &info) < 0) fail(field, "cannot list the group");
+    if (info.nlinks > file_.size()) fail(field, "claims more members than the file has bytes (damaged file)");
     std::vector<std::string> names;
     for (hsize_t i = 0; i < info.nlinks; ++i) {
       const ssize_t size = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-      if (size < 0) fail(field, "cannot read a link name");
+      if (size < 0 || static_cast<std::size_t>(size) > file_.size()) fail(field, "cannot read a link name");
       std::string name(static_cast<std::size_t>(size), '\0');
-      H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT);
+      if (H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size() + 1, H5P_DEFAULT) < 0)
+        fail(field, "cannot read a link name");
       names.push_back(name);
     }
     return names;
   }
 
+  // Only hard links: a soft or external link would make us read another place or file.
   bool is_group(hid_t parent, const std::string& name, const std::string& field) const {
+    H5L_info_t link;
+    if (H5Lget_info(parent, name.c_str(), &link, H5P_DEFAULT) < 0) fail(field, "cannot read the link");
+    if (link.type != H5L_TYPE_HARD) fail(field, "is a soft or external link; a NIR graph holds groups and datasets only");
     Id object(H5Oopen(parent, name.c_str(), H5P_DEFAULT), H5Oclose);
-    if (!object.valid()) fail(field, "cannot open the object (a dangling link?)");
+    if (!object.valid()) fail(field, "cannot open the object");
     const H5I_type_t type = H5Iget_type(object.get());
     if (type != H5I_GROUP && type != H5I_DATASET) fail(field, "is neither a group nor a dataset");
     return type == H5I_GROUP;
@@ -101,13 +110,21 @@ class Reader {
     const int rank = H5Sget_simple_extent_ndims(space.get());
     if (rank < 0 || rank > 8) fail(field, "has an unsupported shape");
     std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-    if (rank > 0) H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+    if (rank > 0) h5::check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), "H5Sget_simple_extent_dims");
     Value value;
     value.shape.assign(dims.begin(), dims.end());
-    const std::uint64_t count = value.size();
-    if (count > (std::uint64_t{1} << 31)) fail(field, "is too large");
+    // The element count, bounded before any product can overflow or any buffer is made.
+    std::uint64_t count = 1;
+    const std::uint64_t limit = (file_.size() + 1) * kMaxCompression;
+    for (hsize_t d : dims) {
+      if (d != 0 && count > limit / d) fail(field, fmt::format("claims shape {}, more than the file's {} bytes can hold",
+                                                               fmt::join(dims, "x"), file_.size()));
+      count *= d;
+    }
     const H5T_class_t type_class = H5Tget_class(type.get());
     if (type_class == H5T_INTEGER || type_class == H5T_FLOAT) {
+      if (count * H5Tget_size(type.get()) > limit)
+        fail(field, fmt::format("claims shape {}, more than the file's {} bytes can hold", fmt::join(dims, "x"), file_.size()));
       value.numbers.resize(count);
       if (count > 0 && H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, value.numbers.data()) < 0)
         fail(field, "cannot be read as numbers");
@@ -116,26 +133,7 @@ class Reader {
     }
     if (type_class != H5T_STRING) fail(field, "has an unsupported data type (numbers or strings expected)");
     value.is_string = true;
-    if (count == 0) return value;
-    if (H5Tis_variable_str(type.get()) > 0) {
-      Id memory = h5::vlen_string_type();
-      std::vector<char*> text(count, nullptr);
-      if (H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()) < 0)
-        fail(field, "cannot be read as strings");
-      for (char* s : text) value.strings.emplace_back(s != nullptr ? s : "");
-      H5Dvlen_reclaim(memory.get(), space.get(), H5P_DEFAULT, text.data());
-    } else {
-      const std::size_t width = H5Tget_size(type.get());
-      Id memory = checked_id(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy");
-      h5::check(H5Tset_size(memory.get(), width), "H5Tset_size");
-      std::vector<char> buffer(width * count);
-      if (H5Dread(dataset.get(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) < 0)
-        fail(field, "cannot be read as strings");
-      for (std::uint64_t i = 0; i < count; ++i) {
-        const char* s = buffer.data() + i * width;
-        value.strings.emplace_back(s, strnlen(s, width));
-      }
-    }
+    value.strings = file_.read_strings(dataset, count, field);
     return value;
   }
 
@@ -160,7 +158,8 @@ class Reader {
 
   // Reads the NIRGraph in `name` under `parent` into `graph`, its node names prefixed by `prefix`.
   void read_graph_group(hid_t parent, const std::string& name, const std::string& field, Graph& graph,
-                        const std::string& prefix = "") const {
+                        const std::string& prefix, int depth) const {
+    if (depth > kMaxNesting) fail(field, fmt::format("nested graphs deeper than {} levels", kMaxNesting));
     Id group = open_group(parent, name, field);
     const std::string type = read_type(group.get(), field);
     if (type != "NIRGraph") fail(field + ".type", "is \"" + type + "\"; the top node must be a NIRGraph");
@@ -175,7 +174,7 @@ class Reader {
       Id node_group = open_group(nodes.get(), node_name, node_field);
       const std::string node_type = read_type(node_group.get(), node_field);
       if (node_type == "NIRGraph") {
-        subgraph_ports[node_name] = flatten_subgraph(nodes.get(), node_name, node_field, graph, prefix + node_name + ".");
+        subgraph_ports[node_name] = flatten_subgraph(nodes.get(), node_name, node_field, graph, prefix + node_name + ".", depth + 1);
         continue;
       }
       Node node;
@@ -211,9 +210,9 @@ class Reader {
   // A nested graph's nodes join the outer graph; its Input and Output become pass-through
   // nodes ("Identity") that the outer edges enter and leave by. Returns (input, output) names.
   std::pair<std::string, std::string> flatten_subgraph(hid_t nodes, const std::string& name, const std::string& field,
-                                                       Graph& graph, const std::string& prefix) const {
+                                                       Graph& graph, const std::string& prefix, int depth) const {
     const std::size_t before = graph.nodes.size();
-    read_graph_group(nodes, name, field, graph, prefix);
+    read_graph_group(nodes, name, field, graph, prefix, depth);
     std::string input, output;
     for (auto& [node_name, node] : graph.nodes) {
       if (node_name.rfind(prefix, 0) != 0 || node_name.find('.', prefix.size()) != std::string::npos) continue;
@@ -230,7 +229,7 @@ class Reader {
     return {input, output};
   }
 
-  std::string path_;
+  h5::InputFile file_;
 };
 
 // Writing ------------------------------------------------------------------------------
@@ -271,16 +270,18 @@ void write_metadata(hid_t parent, const std::map<std::string, Value>& metadata) 
 
 }  // namespace
 
-Graph read_graph(const std::string& path) { return Reader(path).read(); }
+Graph read_graph(const std::string& path) {
+  check_input_file(path);
+  // A damaged file that still crashes libhdf5 is read first in a child (models/hdf5.hpp).
+  h5::read_in_child(path, [&] { Reader(path).read(); });
+  return Reader(path).read();
+}
 
 void write_graph(const std::string& path, const Graph& graph) {
-  h5::silence_errors();
-  AtomicOutput output(path);
-  {
-    Id file = checked_id(H5Fcreate(output.temp_path().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-                         "H5Fcreate");
-    write_value(file.get(), "version", Value::text(graph.version));
-    Id top = h5::create_group(file.get(), "node");
+  // Built in memory, written by the checked atomic writer (models/hdf5.hpp).
+  h5::write_file_atomic(path, [&](hid_t file) {
+    write_value(file, "version", Value::text(graph.version));
+    Id top = h5::create_group(file, "node");
     write_value(top.get(), "type", Value::text("NIRGraph"));
     {
       Id nodes = h5::create_group(top.get(), "nodes");
@@ -297,9 +298,7 @@ void write_graph(const std::string& path, const Graph& graph) {
     for (const auto& [from, to] : graph.edges) edges.strings.insert(edges.strings.end(), {from, to});
     write_value(top.get(), "edges", edges);
     write_metadata(top.get(), graph.metadata);
-    h5::check(H5Fflush(file.get(), H5F_SCOPE_LOCAL), "H5Fflush");
-  }
-  output.commit();
+  });
 }
 
 }  // namespace mosaic::nir
