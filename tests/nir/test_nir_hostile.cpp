@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "tests/command.hpp"
+#include "tests/nir/small_graph.hpp"
 #include "tools/nir/nir_graph.hpp"
 
 namespace fs = std::filesystem;
@@ -27,19 +28,9 @@ class NirHostile : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
-  // Input(2) -> Linear(3x2) -> LIF(3) -> Output(3), written by our writer.
+  // The small graph (tests/nir/small_graph.hpp), written by our writer.
   std::string good_graph(const std::string& name) const {
-    using mosaic::nir::Node;
-    using mosaic::nir::Value;
-    mosaic::nir::Graph g;
-    g.nodes["in"] = Node{"Input", {{"shape", Value::vector({2})}}, {}};
-    g.nodes["w"] = Node{"Linear", {{"weight", Value::matrix(3, 2, {1, 0, 0, 1, 1, 1})}}, {}};
-    g.nodes["lif"] = Node{"LIF",
-                          {{"tau", Value::vector({0.02, 0.02, 0.02})}, {"r", Value::vector({1, 1, 1})},
-                           {"v_leak", Value::vector({0, 0, 0})}, {"v_threshold", Value::vector({1, 1, 1})}},
-                          {}};
-    g.nodes["out"] = Node{"Output", {{"shape", Value::vector({3})}}, {}};
-    g.edges = {{"in", "w"}, {"w", "lif"}, {"lif", "out"}};
+    const mosaic::nir::Graph g = mosaic::test_support::small_nir_graph();
     mosaic::nir::write_graph(path(name), g);
     return path(name);
   }

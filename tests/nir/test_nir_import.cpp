@@ -13,6 +13,7 @@
 #include "models/network.hpp"
 #include "models/shd.hpp"
 #include "tests/command.hpp"
+#include "tests/nir/small_graph.hpp"
 #include "tools/nir/nir_graph.hpp"
 
 namespace fs = std::filesystem;
@@ -190,20 +191,7 @@ mosaic::test_support::CommandResult import_graph(const fs::path& dir, const mosa
   return run_command(tool_path("mosaic-nir") + " import " + file + " --arch 1x1x8 --dt-ms 1 --out " + (dir / "bad.json").string());
 }
 
-mosaic::nir::Graph small_graph() {
-  using mosaic::nir::Node;
-  using mosaic::nir::Value;
-  mosaic::nir::Graph g;
-  g.nodes["in"] = Node{"Input", {{"shape", Value::vector({2})}}, {}};
-  g.nodes["w"] = Node{"Linear", {{"weight", Value::matrix(3, 2, {1, 0, 0, 1, 1, 1})}}, {}};
-  g.nodes["lif"] = Node{"LIF",
-                        {{"tau", Value::vector({0.02, 0.02, 0.02})}, {"r", Value::vector({1, 1, 1})},
-                         {"v_leak", Value::vector({0, 0, 0})}, {"v_threshold", Value::vector({1, 1, 1})}},
-                        {}};
-  g.nodes["out"] = Node{"Output", {{"shape", Value::vector({3})}}, {}};
-  g.edges = {{"in", "w"}, {"w", "lif"}, {"lif", "out"}};
-  return g;
-}
+mosaic::nir::Graph small_graph() { return mosaic::test_support::small_nir_graph(); }
 
 void expect_refused(const mosaic::test_support::CommandResult& result, const std::string& named) {
   EXPECT_EQ(result.exit_code, 2) << result.output;
