@@ -19,7 +19,8 @@ namespace {
 
 // Like with like: the trainer scored every recording of its test file (provenance data.test)
 // with the trained weights; the guard sim-equals-reference holds only for such a simulation.
-std::string sim_differences(const mosaic::Network& net, const json& sim, const std::string& sim_path) {
+std::string sim_differences(const mosaic::Network& net, const json& sim, const std::string& sim_path,
+                            bool reference_beside_sim) {
   const JsonFields sim_fields(sim, sim_path, "");
   const JsonFields input = sim_fields.object("input");
   const long max = std::numeric_limits<long>::max();
@@ -44,9 +45,14 @@ std::string sim_differences(const mosaic::Network& net, const json& sim, const s
     };
     return ends_with(pa, pb) || ends_with(pb, pa);
   };
-  if (test.empty()) differs.push_back("the trainer recorded no test file");
-  else if (!same_file(simulated, test)) differs.push_back("input " + simulated + ", trainer's test file " + test);
-  if (input.has("file_recordings")) {
+  if (reference_beside_sim) {
+    // mosaic-sim --reference scored the same samples with the reference pass: no file to compare.
+  } else if (test.empty()) {
+    differs.push_back("the trainer recorded no test file");
+  } else if (!same_file(simulated, test)) {
+    differs.push_back("input " + simulated + ", trainer's test file " + test);
+  }
+  if (!reference_beside_sim && input.has("file_recordings")) {
     const long all = input.integer("file_recordings", 0, max), ran = input.integer("recordings", 0, max);
     if (ran != all) differs.push_back(fmt::format("{} of the input's {} recordings simulated", ran, all));
   }
@@ -68,14 +74,24 @@ Run read_run(const std::string& dir, const std::string& name) {
   const mosaic::Network net = mosaic::read_network(net_path);
   run.num_classes = net.num_classes;
   const JsonFields prov(net.provenance, net_path, "provenance");
-  run.mode = prov.string("mode");
-  if (prov.has("profile")) run.profile = prov.string("profile");
-  run.epochs = prov.integer("epochs", 0, 1000000);
-  run.seed = prov.integer("seed", 0, std::numeric_limits<long>::max());
-  run.synapses = prov.integer("live_synapses", 0, std::numeric_limits<long>::max());
-  run.sparsity = prov.number("sparsity");
-  run.reference_accuracy = prov.number("test_accuracy");
-  run.reference_vote = prov.number("test_vote_accuracy");
+  // A network mosaic-nir imported was not trained: no mode, epochs or test scores of its own
+  // (its reference pass runs in mosaic-sim --reference, read below).
+  const bool imported = prov.has("tool") && prov.string("tool") == kImportTool;
+  if (imported) {
+    run.mode = kImportedMode;
+    run.synapses = static_cast<long>(net.recurrent.size());
+    const double n = net.arch.num_neurons();
+    run.sparsity = static_cast<double>(run.synapses) / (n * n);  // as mosaic-train: ||theta||_0 / N^2
+  } else {
+    run.mode = prov.string("mode");
+    if (prov.has("profile")) run.profile = prov.string("profile");
+    run.epochs = prov.integer("epochs", 0, 1000000);
+    run.seed = prov.integer("seed", 0, std::numeric_limits<long>::max());
+    run.synapses = prov.integer("live_synapses", 0, std::numeric_limits<long>::max());
+    run.sparsity = prov.number("sparsity");
+    run.reference_accuracy = prov.number("test_accuracy");
+    run.reference_vote = prov.number("test_vote_accuracy");
+  }
 
   const std::string map_path = dir + "/" + name + ".map.json";
   const json map = mosaic::read_json_file(map_path);
@@ -100,7 +116,20 @@ Run read_run(const std::string& dir, const std::string& name) {
   run.decision_median_cycles = sim_fields.object("decision_latency").number("median_cycles");
   if (sim_fields.object("network").string("digest") != run.network_digest)
     sim_fields.fail("network", "was simulated from another network than " + map_path + " mapped");
-  run.sim_differs = sim_differences(net, sim, sim_path);
+  if (imported) {
+    if (summary.integer("reference_compared", 0, std::numeric_limits<long>::max()) != run.sim_samples)
+      summary.fail("reference_compared", "an imported network is simulated with --reference on every sample");
+    run.reference_accuracy = summary.number("reference_accuracy");
+    // identical_spike_trains counts the samples whose spike trains matched step for step.
+    // The reference pass's majority vote is not reported; with identical spike trains it is
+    // the simulator's, and otherwise -1 (sim-equals-reference fails on the spike trains).
+    run.identical_spikes =
+        summary.integer("identical_spike_trains", -1, std::numeric_limits<long>::max()) == run.sim_samples;
+    run.reference_vote = run.identical_spikes ? run.sim_vote : -1.0;
+  }
+  // An imported run's reference pass ran inside mosaic-sim on the same samples: only the
+  // weights can differ (quantised, noisy).
+  run.sim_differs = sim_differences(net, sim, sim_path, /*reference_beside_sim=*/imported);
   return run;
 }
 
@@ -134,7 +163,7 @@ json record_json(const Run& r, const std::string& config_digest, const std::stri
   j["format"] = kRecordFormat;
   j["format_version"] = 1;
   j["num_classes"] = r.num_classes;
-  j["sim_equals_reference"] = std::fabs(r.sim_accuracy - r.reference_accuracy) < 1e-9;
+  j["sim_equals_reference"] = r.identical_spikes && std::fabs(r.sim_accuracy - r.reference_accuracy) < 1e-9;
   j["sim_differs"] = r.sim_differs;
   j["config_digest"] = config_digest;
   j["command"] = command;
@@ -169,6 +198,7 @@ Run read_record(const std::string& dir, const std::string& name) {
   run.events = f.integer("events", 0, max);
   run.network_digest = f.string("network_digest");
   run.needed_capacity = f.value("needed_capacity");
+  if (run.mode == kImportedMode) run.identical_spikes = f.boolean("sim_equals_reference");
   if (f.has("command")) run.command = f.string("command");
   if (f.has("sim_differs")) run.sim_differs = f.string("sim_differs");
   return run;

@@ -36,9 +36,12 @@ struct Run {
   // subset of its recordings, quantised or noisy weights); empty: like with like, so the
   // simulator's accuracy must equal the reference pass's (guard sim-equals-reference).
   std::string sim_differs;
+  bool identical_spikes = true;    // imported runs: mosaic-sim --reference found identical spike trains
 };
 
 constexpr const char* kRecordFormat = "mosaic-codesign-record";
+constexpr const char* kImportTool = "mosaic-nir import";  // provenance.tool of an imported network
+constexpr const char* kImportedMode = "imported";          // the mode of its run (no training)
 
 // A run from <dir>/<name>.json (network), .map.json (mosaic-map), .sim.json (mosaic-sim).
 Run read_run(const std::string& dir, const std::string& name);

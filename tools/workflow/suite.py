@@ -27,11 +27,14 @@ import yaml
 REPO = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 MODES = ("routing-aware", "baseline", "dense")
 RECORD_FORMAT = "mosaic-codesign-record"
+# The keys of an import run (no training: mosaic-nir import, then map and simulate).
+IMPORT_KEYS = {"name", "import", "arch", "dt_ms", "test", "args"}
 
 # The sources each step's tool is built from (directories of the repository, without tests,
 # benchmarks and docs). A change in one of them changes the digest of every run using the step.
 STEP_SOURCES = {
     "train": ["models", "trainer"],
+    "import": ["models", "mapping", "tools/nir"],
     "map": ["models", "mapping"],
     "sim": ["models", "mapping", "sim"],
     # The record's content comes from record.{hpp,cpp} alone; the report's table, claims and
@@ -99,12 +102,31 @@ def _file_digest(path):
 
 
 class Run:
-    """One train -> map -> simulate chain of the tier."""
+    """One train -> map -> simulate chain of the tier, or (an import run) import -> map -> simulate:
+    a NIR graph brought in by mosaic-nir import, no training (tools/nir/README.md)."""
 
-    def __init__(self, name, mode, profile, seed, epochs, args, target_of):
+    def __init__(self, name, mode, profile, seed, epochs, args, target_of, graph=None, test=None):
         self.name, self.mode, self.profile, self.seed = name, mode, profile, seed
         self.epochs, self.args, self.target_of = epochs, args, target_of
+        self.graph = graph  # import runs: the NIR graph (repository-relative or absolute)
+        self.test = test    # import runs: their SHD-layout test file, else the tier's
         self.digest = ""
+
+    @property
+    def imported(self):
+        return self.graph is not None
+
+    def import_args(self):
+        """mosaic-nir's arguments, without --out (self.args holds --arch, --dt-ms and the entry's args)."""
+        return ["import", self.graph] + self.args
+
+    def test_file(self, tier):
+        return self.test if self.test is not None else tier.data["test"]
+
+    def sim_args(self, tier):
+        # An imported network has no training run whose reference pass scored it: mosaic-sim runs
+        # the reference pass beside the simulation, and the record takes its accuracy from there.
+        return tier.sim_args + (["--reference"] if self.imported else [])
 
     def train_args(self, tier):
         """mosaic-train's arguments, without --out, --threads and --resume (repository-relative data)."""
@@ -246,11 +268,16 @@ class Tier:
             if not isinstance(e, dict):
                 raise ConfigError(self.path, where, "must be a mapping")
             allowed = {"name", "mode", "profile", "vary", "seeds", "epochs", "args", "target_synapses_of"}
+            if "import" in e:
+                allowed = IMPORT_KEYS
             for k in e:
                 if k not in allowed:
                     raise ConfigError(self.path, f"{where}.{k}", f"unknown key (known: {', '.join(sorted(allowed))})")
             if "name" not in e:
                 raise ConfigError(self.path, f"{where}.name", "is missing")
+            if "import" in e:
+                self._import_run(e, where, runs)
+                continue
             mode = e.get("mode")
             if mode not in MODES:
                 raise ConfigError(self.path, f"{where}.mode", f"unknown mode {mode!r} (known: {', '.join(MODES)})")
@@ -290,6 +317,32 @@ class Tier:
                 raise ConfigError(self.path, "runs", f"{r.name}: target_synapses_of names no run: {r.target_of!r}")
         return runs
 
+    def _import_run(self, e, where, runs):
+        """An import entry: {name, import: GRAPH.nir, arch: RxCxK, dt_ms: D, [test: FILE.h5], [args]}."""
+        name = e["name"]
+        if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
+            raise ConfigError(self.path, f"{where}.name", f"run name '{name}' must be letters, digits, . _ -")
+        if name in runs:
+            raise ConfigError(self.path, f"{where}.name", f"run name '{name}' appears twice")
+        for key in ("import", "test"):
+            f = e.get(key)
+            if f is None and key == "test":
+                continue
+            if not isinstance(f, str) or not os.path.isfile(os.path.join(REPO, f)):
+                raise ConfigError(self.path, f"{where}.{key}", f"missing file {f!r}")
+        arch = e.get("arch")
+        if not isinstance(arch, str) or not re.fullmatch(r"[1-9][0-9]*x[1-9][0-9]*x[1-9][0-9]*", arch):
+            raise ConfigError(self.path, f"{where}.arch", "must be RxCxK, e.g. 5x5x32")
+        dt = e.get("dt_ms")
+        if not isinstance(dt, (int, float)) or isinstance(dt, bool) or not dt > 0:
+            raise ConfigError(self.path, f"{where}.dt_ms", "must be a positive number (ms)")
+        args = self._strings(e.get("args", []), f"{where}.args")
+        for a in args:
+            if a.split("=")[0] in ("--out", "--arch", "--dt-ms"):
+                raise ConfigError(self.path, f"{where}.args", f"{a} is set by the suite (arch, dt_ms), not by args")
+        runs[name] = Run(name, "imported", "", 0, 0, ["--arch", arch, "--dt-ms", repr(dt)] + args, None,
+                         graph=e["import"], test=e.get("test"))
+
     def _data_digest(self, key):
         f = self.data[key]
         full = os.path.join(REPO, f)
@@ -307,8 +360,18 @@ class Tier:
                 return done[run.name]
             if run.name in chain:
                 raise ConfigError(self.path, "runs", f"target_synapses_of makes a cycle through {run.name}")
+            if run.imported:
+                test = run.test_file(self)
+                spec = {"import": run.import_args(), "graph": _file_digest(os.path.join(REPO, run.graph)),
+                        "map": self.map_args, "sim": run.sim_args(self),
+                        "test": data["test"] if run.test is None else "file:" + _file_digest(os.path.join(REPO, test)),
+                        "sources": {k: steps[k] for k in ("import", "map", "sim", "record")}}
+                done[run.name] = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
+                return done[run.name]
+            # (Without the import step's sources: adding that step left trained runs' digests as they were.)
+            trained_steps = {k: v for k, v in steps.items() if k != "import"}
             spec = {"train": run.train_args(self), "map": self.map_args, "sim": self.sim_args, "data": data,
-                    "sources": steps, "threads": self.threads["train"]}
+                    "sources": trained_steps, "threads": self.threads["train"]}
             if run.target_of is not None:
                 spec["target_synapses_of"] = digest(self.runs[run.target_of], chain | {run.name})
             done[run.name] = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
