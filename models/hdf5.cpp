@@ -141,7 +141,9 @@ std::vector<std::string> InputFile::read_strings(const Id& dataset, std::size_t 
   strings.reserve(count);
 
   Id memory_type = checked_id(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy string");
-  check(H5Tset_cset(memory_type.get(), H5Tget_cset(file_type.get())), "H5Tset_cset");
+  // The character set comes from the file: a damaged one is the input's fault.
+  const H5T_cset_t cset = H5Tget_cset(file_type.get());
+  if (cset < 0 || H5Tset_cset(memory_type.get(), cset) < 0) throw error(field, "has a damaged string type (character set)");
   if (H5Tis_variable_str(file_type.get()) > 0) {
     stored_vlen_lengths(dataset, count, field, "string");  // checks lengths and addresses before the read follows them
     check(H5Tset_size(memory_type.get(), H5T_VARIABLE), "H5Tset_size variable");
