@@ -50,7 +50,9 @@ std::vector<Unwritable> unwritable_cases() {
       {"cochlea_out", "sox -n -r 16000 -c 1 {dir}/tone.wav synth 0.1 sine 440 && " + tool_path("mosaic-cochlea") +
                           " --out {out} {dir}/tone.wav"},
   };
-  if (fs::exists(tool_path("mosaic-nir"))) cases.push_back({"nir_out", tool_path("mosaic-nir") + " --net " + net + " --out {out}"});
+  const std::string nir = tool_path("mosaic-nir");
+  cases.push_back({"nir_export_out", nir + " export " + net + " --out {out}"});
+  cases.push_back({"nir_import_out", nir + " export " + net + " --out {dir}/graph.nir && " + nir + " import {dir}/graph.nir --out {out}"});
   return cases;
 }
 
