@@ -10,12 +10,17 @@ namespace mosaic {
 
 namespace {
 
-// Every "--name" and "-n" of the app, for suggestions and to find the option a message names.
+// Every "--name" and "-n" of the app and of its subcommands (mosaic-nir import/export), for
+// suggestions and to find the option a message names.
 std::vector<std::string> option_names(const CLI::App& app) {
   std::vector<std::string> names;
   for (const CLI::Option* option : app.get_options()) {
     for (const std::string& name : option->get_lnames()) names.push_back("--" + name);
     for (const std::string& name : option->get_snames()) names.push_back("-" + name);
+  }
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    const std::vector<std::string> inner = option_names(*sub);
+    names.insert(names.end(), inner.begin(), inner.end());
   }
   return names;
 }
@@ -66,7 +71,7 @@ bool parse_command_line(CLI::App& app, int argc, char** argv) {
     const std::vector<std::string> names = option_names(app);
     // An unknown option first: it is the likeliest cause of whatever else CLI11 reports (a
     // "required" option that was misspelt), and CLI11 checks requirements before extras.
-    const std::vector<std::string> extras = app.remaining();
+    const std::vector<std::string> extras = app.remaining(true);
     for (const std::string& extra : extras) {
       if (extra.size() < 2 || extra[0] != '-' || std::isdigit(static_cast<unsigned char>(extra[1]))) continue;
       const std::string option = extra.substr(0, extra.find('='));

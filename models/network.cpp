@@ -343,7 +343,10 @@ std::string connectivity_digest(const Network& net) {
     pairs->erase(std::unique(pairs->begin(), pairs->end()), pairs->end());
   }
   const std::string head = net.arch.name() + " n_inp " + std::to_string(net.input.n_inp) + " inputs " +
-                           std::to_string(inputs.size()) + " recurrent " + std::to_string(recurrent.size());
+                           std::to_string(inputs.size()) + " recurrent " + std::to_string(recurrent.size()) +
+                           // How inputs reach the tiles is connectivity too (models/SPEC.md section 9.3);
+                           // named only when not version 1's rule, so version-1 digests stay as they were.
+                           (net.input.dedicated_lines() ? " lines dedicated" : "");
   std::uint64_t hash = fnv1a64(head.data(), head.size());
   for (const auto* pairs : {&inputs, &recurrent})
     for (const auto& [a, b] : *pairs) {

@@ -110,6 +110,7 @@ std::string network_digest(const Network& net);
 // synapse pairs, input (channel, neuron) and recurrent (pre, post), whatever their weights. Neuron
 // ids are positions (neuron n sits in tile n / K), so the pairs carry the placement too: a
 // fine-tune that keeps the pairs keeps the digest, a rewiring or a re-placement changes it.
+// Dedicated input lines (section 9.3) change it too: they change what the tiles receive.
 std::string connectivity_digest(const Network& net);
 
 }  // namespace mosaic

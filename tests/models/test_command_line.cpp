@@ -97,6 +97,23 @@ TEST(CommandLine, HelpExitsZero) {
   }
 }
 
+// mosaic-nir's options live in its subcommands (import, export): the same rules apply there.
+TEST(CommandLine, SubcommandOptionsAreCheckedTheSameWay) {
+  const auto slip = run_command(tool_path("mosaic-nir") + " import g.nir --out n.json --dt-m 1");
+  EXPECT_EQ(slip.exit_code, 2) << slip.output;
+  EXPECT_NE(slip.output.find("mosaic-nir: error: command line: --dt-m: unknown option; did you mean --dt-ms?"),
+            std::string::npos)
+      << slip.output;
+  const auto bad = run_command(tool_path("mosaic-nir") + " import g.nir --out n.json --reset sideways");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("mosaic-nir: error: command line: --reset: "), std::string::npos) << bad.output;
+  for (const char* help : {" --help", " import --help", " export --help"}) {
+    const auto r = run_command(tool_path("mosaic-nir") + help);
+    EXPECT_EQ(r.exit_code, 0) << help << ": " << r.output;
+    EXPECT_NE(r.output.find("--out"), std::string::npos) << help << ": " << r.output;
+  }
+}
+
 TEST(CommandLine, NearestNameTakesOnlyCloseNames) {
   EXPECT_EQ(nearest_name("--fifo-dept", {"--net", "--fifo-depth", "--tick"}), "--fifo-depth");
   EXPECT_EQ(nearest_name("--tik", {"--net", "--tick"}), "--tick");

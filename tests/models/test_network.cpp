@@ -177,6 +177,17 @@ TEST(NetworkVersion2, DedicatedInputLinesLetAnyChannelDriveAnyNeuron) {
   EXPECT_EQ(net.format_version(), 2);
 }
 
+// Routing tables are keyed by connectivity (models/SPEC.md): weights do not change it, the
+// synapse pairs and the way input lines reach the tiles do.
+TEST(NetworkVersion2, ConnectivityDigestCoversInputLinesNotWeights) {
+  Network net = small_network(4);
+  const std::string digest = connectivity_digest(net);
+  net.recurrent[0].weight += 0.5f;
+  EXPECT_EQ(connectivity_digest(net), digest);
+  net.input.lines = "dedicated";
+  EXPECT_NE(connectivity_digest(net), digest);
+}
+
 struct RuleCase {
   const char* name;
   std::function<void(Network&)> corrupt;

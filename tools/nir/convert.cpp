@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "models/cli.hpp"
 #include "models/error.hpp"
 
 namespace mosaic::nir {
@@ -144,7 +145,7 @@ class Importer {
       restore_skeleton(meta->second);
     } else {
       if (total > options_.arch.num_neurons())
-        throw InputError("command line", "--arch",
+        throw InputError(kCommandLine, "--arch",
                          fmt::format("the graph has {} neurons; {} holds {}", total, options_.arch.name(), options_.arch.num_neurons()));
       discretise();
     }

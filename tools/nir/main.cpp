@@ -1,10 +1,10 @@
 // mosaic-nir: NIR graphs in and out of mosaic-net networks (tools/nir/README.md).
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "mapping/placement.hpp"
+#include "models/cli.hpp"
 #include "models/error.hpp"
 #include "tools/nir/convert.hpp"
 
@@ -27,23 +27,23 @@ nir::ImportOptions import_options(const Options& o, bool restoring) {
   options.restore = restoring;
   if (!o.readout.empty()) {
     const std::string prefix = "lif:";
-    if (o.readout.rfind(prefix, 0) != 0) throw InputError("command line", "--readout", "must be lif:THRESHOLD");
+    if (o.readout.rfind(prefix, 0) != 0) throw InputError(kCommandLine, "--readout", "must be lif:THRESHOLD");
     try {
       std::size_t used = 0;
       const float threshold = std::stof(o.readout.substr(prefix.size()), &used);
       if (used != o.readout.size() - prefix.size() || !(threshold > 0) || !std::isfinite(threshold)) throw std::invalid_argument("");
       options.readout_lif = threshold;
     } catch (const std::exception&) {
-      throw InputError("command line", "--readout", "THRESHOLD in lif:THRESHOLD must be a positive number");
+      throw InputError(kCommandLine, "--readout", "THRESHOLD in lif:THRESHOLD must be a positive number");
     }
   }
   if (restoring) return options;
-  if (o.arch.empty()) throw InputError("command line", "--arch", "required: the chip (RxCxK) the graph goes on");
-  if (!(o.dt_ms > 0)) throw InputError("command line", "--dt-ms", "required: the step dt in ms the graph is discretised at");
+  if (o.arch.empty()) throw InputError(kCommandLine, "--arch", "required: the chip (RxCxK) the graph goes on");
+  if (!(o.dt_ms > 0)) throw InputError(kCommandLine, "--dt-ms", "required: the step dt in ms the graph is discretised at");
   try {
     options.arch = Arch::parse(o.arch);
   } catch (const std::invalid_argument& e) {
-    throw InputError("command line", "--arch", e.what());
+    throw InputError(kCommandLine, "--arch", e.what());
   }
   options.dt_ms = o.dt_ms;
   return options;
@@ -114,11 +114,8 @@ int main(int argc, char** argv) {
   CLI::App* exporter = app.add_subcommand("export", "mosaic-net network -> NIR graph");
   exporter->add_option("net", o.net_path, "network (mosaic-net JSON)")->required();
   exporter->add_option("--out", o.out_path, "NIR graph to write (HDF5)")->required();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int status = app.exit(e);
-    return status == 0 ? 0 : kExitBadInput;
-  }
-  return run_tool("mosaic-nir", [&] { return import->parsed() ? run_import(o) : run_export(o); });
+  return run_tool("mosaic-nir", [&] {
+    if (!parse_command_line(app, argc, argv)) return 0;  // --help
+    return import->parsed() ? run_import(o) : run_export(o);
+  });
 }
