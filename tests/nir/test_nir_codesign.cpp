@@ -89,7 +89,8 @@ TEST_F(CodesignImport, AnImportRunIsImportedMappedSimulatedAndRecordedWithoutTra
   const auto result = run_command(suite);
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("nir-two-layer: importing the NIR graph"), std::string::npos) << result.output;
-  EXPECT_EQ(result.output.find("training"), std::string::npos) << "an import run trains nothing:\n" << result.output;
+  EXPECT_EQ(result.output.find("nir-two-layer: training"), std::string::npos) << "an import run trains nothing:\n" << result.output;
+  EXPECT_EQ(result.output.find("\ntrain "), std::string::npos) << "no train job planned:\n" << result.output;
 
   // The record: mode imported, mapped (routing memory counted), simulated spike for spike like
   // the reference pass on the 8 recordings x 1 subset.
