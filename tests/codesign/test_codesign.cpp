@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -214,6 +215,60 @@ TEST_F(CodesignSuite, FullTierDryRunPlansEveryJobItsTierFileDescribes) {
                        std::string::npos;
   EXPECT_EQ(jobs.at("total"), 4 * runs + 2 + (corpus_missing ? 1 : 0) + (figures ? 1 : 0)) << planned.output;
   EXPECT_FALSE(fs::exists(dir_ / "records" / "dense.json"));  // a dry run writes nothing
+}
+
+// A tier run over several sittings (`sources: recorded`, as the full tier) keeps a committed record
+// made with other tool sources as done, says so, and redoes it on --refresh-sources; a tier
+// without it (the small tier) redoes such a record, as its digest covers the sources.
+TEST_F(CodesignSuite, ARecordOfOtherToolSourcesIsDoneOnlyInATierThatRecordsSources) {
+  const std::string small = read_text("tools/workflow/tiers/small.yaml");
+  const fs::path recorded_tier = dir_ / "recorded.yaml";
+  std::ofstream(recorded_tier) << small << "sources: recorded\n";
+  const auto digests = run_command("python3 tools/workflow/suite.py digests " + quoted(recorded_tier));
+  ASSERT_EQ(digests.exit_code, 0) << digests.output;
+  std::map<std::string, std::string> digest, sources;  // per run: config digest, sources digest
+  std::istringstream lines(digests.output);
+  for (std::string name, config, made_with; lines >> name >> config >> made_with;) {
+    digest[name] = config;
+    sources[name] = made_with;
+  }
+  ASSERT_EQ(digest.size(), 5u) << digests.output;
+  const auto runs = static_cast<int>(digest.size());
+
+  const fs::path records = dir_ / "records";
+  fs::create_directories(records);
+  auto write_record = [&](const std::string& sources) {
+    std::ofstream(records / "ra-p1-0.5.json")
+        << nlohmann::json{{"format", "mosaic-codesign-record"}, {"config_digest", digest.at("ra-p1-0.5")},
+                          {"sources_digest", sources}}.dump();
+  };
+  auto plan = [&](const fs::path& tier, const std::string& more) {
+    const auto r = run_command("tools/codesign --tier " + quoted(tier) + " --dry-run --out " + quoted(dir_ / "out") +
+                               " --records " + quoted(records) + " " + more);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return r;
+  };
+  const std::string older_note = "1 record(s) in " + records.string() + " were made with other tool sources";
+
+  write_record(std::string(64, '0'));
+  const auto kept = plan(recorded_tier, "");
+  EXPECT_EQ(job_stats(kept.output)["train"], runs - 1) << kept.output;
+  EXPECT_NE(kept.output.find(older_note), std::string::npos) << kept.output;
+  const auto refreshed = plan(recorded_tier, "--refresh-sources");
+  EXPECT_EQ(job_stats(refreshed.output)["train"], runs) << refreshed.output;
+  EXPECT_NE(refreshed.output.find("ra-p1-0.5.json: made with other tool sources: redoing it"), std::string::npos)
+      << refreshed.output;
+
+  write_record(sources.at("ra-p1-0.5"));  // made with these very sources: nothing to say
+  const auto current = plan(recorded_tier, "");
+  EXPECT_EQ(job_stats(current.output)["train"], runs - 1) << current.output;
+  EXPECT_EQ(current.output.find("other tool sources"), std::string::npos) << current.output;
+
+  // The small tier's digests cover the sources, so the recorded tier's digest is another config.
+  const auto redone = plan("tools/workflow/tiers/small.yaml", "");
+  EXPECT_EQ(job_stats(redone.output)["train"], runs) << redone.output;
+  EXPECT_NE(redone.output.find("made with another config or tool sources: redoing it"), std::string::npos)
+      << redone.output;
 }
 
 TEST_F(CodesignSuite, ABadTierFileStopsBeforeAnyJobWithOneLineNamingFileAndKey) {

@@ -13,11 +13,13 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "models/atomic_file.hpp"
@@ -163,6 +165,14 @@ std::string markdown(const std::vector<Run>& runs, const std::vector<Guard>& gua
                        r.profile.empty() ? "-" : r.profile, r.epochs, r.synapses, static_cast<double>(r.memory_cells),
                        r.mappable ? "yes" : "no", 100 * r.sim_accuracy, 100 * r.sim_vote, r.decision_median_cycles);
   out += "\n";
+  // A tier committed over several sittings (sources: recorded) may mix tool versions: say so.
+  std::set<std::string> sources;
+  for (const Run& r : runs)
+    if (!r.sources_digest.empty()) sources.insert(r.sources_digest.substr(0, 12));
+  if (sources.size() > 1)
+    out += fmt::format("Records made with {} versions of the tool sources ({}): `tools/codesign --refresh-sources` "
+                       "redoes those older than the current sources.\n\n",
+                       sources.size(), fmt::join(sources, ", "));
   for (const Guard& g : guards)
     out += fmt::format("- {} {}: {}\n", g.skipped ? "skip" : g.passed ? "ok  " : "FAIL", g.name, g.detail);
   return out + mosaic::codesign::claims_markdown(claims);
@@ -178,7 +188,7 @@ int main(int argc, char** argv) {
       "equals reference, capacities after training against initialisation) and checks the guards. With --record "
       "RUN it writes RUN's record instead; with --figures DIR it draws the four figures into DIR instead. "
       "Exit 0: every guard holds (or the record or figures were written); 1: a guard failed; 2: bad input."};
-  std::string dir, records, record, config_digest, command, expected, out_json, out_md, tier, figures;
+  std::string dir, records, record, config_digest, sources_digest, command, expected, out_json, out_md, tier, figures;
   std::string paper =
       (std::filesystem::path(MOSAIC_SOURCE_DIR) / ".." / "shared" / "reference" / "paper_figures.tsv").lexically_normal().string();
   int init_seeds = 10;
@@ -191,6 +201,7 @@ int main(int argc, char** argv) {
   auto* record_option = app.add_option("--record", record, "write this run's record (from --dir) to --out and stop");
   record_option->needs(dir_option)->excludes(records_option);
   app.add_option("--config-digest", config_digest, "with --record: digest of the run's config (the workflow's)");
+  app.add_option("--sources-digest", sources_digest, "with --record: digest of the tool sources the run was made with");
   app.add_option("--command", command, "with --record: the run's training command");
   app.add_option("--runs", names, "run names, in table order")->delimiter(',');
   app.add_option("--tier", tier, "name of the suite tier, recorded in the results");
@@ -214,7 +225,7 @@ int main(int argc, char** argv) {
     if (!mosaic::parse_command_line(app, argc, argv)) return 0;  // --help
     if (!record.empty()) {
       if (out_json.empty()) throw mosaic::InputError("--out", "", "--record needs --out, the record to write");
-      mosaic::write_text_atomic(out_json, record_json(read_run(dir, record), config_digest, command).dump(2) + "\n");
+      mosaic::write_text_atomic(out_json, record_json(read_run(dir, record), config_digest, sources_digest, command).dump(2) + "\n");
       return 0;
     }
     if (dir.empty() && records.empty()) throw mosaic::InputError("--dir", "", "give --dir or --records");

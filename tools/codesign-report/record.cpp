@@ -158,7 +158,8 @@ json run_json(const Run& r) {
 
 // A run's record: what the table needs of it, with the digest of the config it ran with (the
 // workflow takes a record carrying the current digest as done) and its training command.
-json record_json(const Run& r, const std::string& config_digest, const std::string& command) {
+json record_json(const Run& r, const std::string& config_digest, const std::string& sources_digest,
+                 const std::string& command) {
   json j = run_json(r);
   j["format"] = kRecordFormat;
   j["format_version"] = 1;
@@ -166,6 +167,7 @@ json record_json(const Run& r, const std::string& config_digest, const std::stri
   j["sim_equals_reference"] = r.identical_spikes && std::fabs(r.sim_accuracy - r.reference_accuracy) < 1e-9;
   j["sim_differs"] = r.sim_differs;
   j["config_digest"] = config_digest;
+  if (!sources_digest.empty()) j["sources_digest"] = sources_digest;
   j["command"] = command;
   return j;
 }
@@ -200,6 +202,7 @@ Run read_record(const std::string& dir, const std::string& name) {
   run.needed_capacity = f.value("needed_capacity");
   if (run.mode == kImportedMode) run.identical_spikes = f.boolean("sim_equals_reference");
   if (f.has("command")) run.command = f.string("command");
+  if (f.has("sources_digest")) run.sources_digest = f.string("sources_digest");
   if (f.has("sim_differs")) run.sim_differs = f.string("sim_differs");
   return run;
 }

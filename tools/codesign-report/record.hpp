@@ -32,6 +32,7 @@ struct Run {
   std::string network_digest;
   nlohmann::json needed_capacity;  // mosaic-map: ports each router type needs for this network
   std::string command;             // the training command (records only; "" when the record has none)
+  std::string sources_digest;      // the tool sources the record was made with ("" when not recorded)
   // What differs between the simulated input and the trainer's test file (another file, a
   // subset of its recordings, quantised or noisy weights); empty: like with like, so the
   // simulator's accuracy must equal the reference pass's (guard sim-equals-reference).
@@ -47,8 +48,10 @@ constexpr const char* kImportedMode = "imported";          // the mode of its ru
 Run read_run(const std::string& dir, const std::string& name);
 // The run's figures as the results table lists them.
 nlohmann::json run_json(const Run& r);
-// The run's record: run_json, the config digest of the workflow, the training command.
-nlohmann::json record_json(const Run& r, const std::string& config_digest, const std::string& command);
+// The run's record: run_json, the config digest of the workflow, the digest of the tool sources
+// it was made with (written when not empty: tiers with `sources: recorded`), the training command.
+nlohmann::json record_json(const Run& r, const std::string& config_digest, const std::string& sources_digest,
+                           const std::string& command);
 // A run from its record <dir>/<name>.json (bad or foreign records: InputError naming file and field).
 Run read_record(const std::string& dir, const std::string& name);
 

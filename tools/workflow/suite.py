@@ -11,8 +11,15 @@ recipe: tools/make-corpus and its sources), the sources the tools are built from
 of the runs it takes a figure from (the baseline's synapse target). The run's committed record
 carries it; a record whose digest is the run's current one is done, whatever the file times say.
 
+A tier with `sources: recorded` (the full tier: hours of runs, committed over several sittings
+while the code moves on) leaves the tool sources out of the digest: each record carries the
+sources' digest it was made with instead, a record made with other sources still counts as done,
+tools/codesign says how many there are, and `--refresh-sources` redoes them.
+
 Command line (used by tools/codesign and by the rules):
-  suite.py check TIER.yaml [--records DIR]   validate; print "runs N", "stale RECORD..." lines
+  suite.py check TIER.yaml [--records DIR]   validate; print "runs N", "stale RECORD" and
+                                             "older-sources RECORD" lines
+  suite.py digests TIER.yaml                 print "RUN CONFIG_DIGEST SOURCES_DIGEST" per run
   suite.py field FILE KEY                    print one top-level number of a JSON file
 """
 import hashlib
@@ -93,6 +100,11 @@ def _code_only(text):
     return re.sub(rb" +", b" ", _TOKENS.sub(keep, text)).strip()
 
 
+def _steps_digest(steps):
+    """One digest of the tool sources a run's steps are built from (a record's sources_digest)."""
+    return hashlib.sha256(json.dumps(steps, sort_keys=True).encode()).hexdigest()
+
+
 def _file_digest(path):
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -110,7 +122,7 @@ class Run:
         self.epochs, self.args, self.target_of = epochs, args, target_of
         self.graph = graph  # import runs: the NIR graph (repository-relative or absolute)
         self.test = test    # import runs: their SHD-layout test file, else the tier's
-        self.digest = ""
+        self.digest = self.sources_digest = ""
 
     @property
     def imported(self):
@@ -155,7 +167,7 @@ class Tier:
             raise ConfigError(path, "-", "the tier file is not a mapping of keys")
         self._doc = doc
         known = {"tier", "data", "corpus", "records", "expected", "tolerance", "train", "map_args",
-                 "sim_args", "seeds", "runs", "threads", "memory_mb"}
+                 "sim_args", "seeds", "runs", "threads", "memory_mb", "sources"}
         for key in doc:
             if key not in known:
                 raise ConfigError(path, key, f"unknown key (known: {', '.join(sorted(known))})")
@@ -170,6 +182,9 @@ class Tier:
                 raise ConfigError(path, f"data.{key}", "is not a file name")
             if not os.path.isfile(os.path.join(REPO, f)) and self.corpus is None:
                 raise ConfigError(path, f"data.{key}", f"missing data file {f} (and no corpus recipe makes it)")
+        self.sources = doc.get("sources", "current")
+        if self.sources not in ("current", "recorded"):
+            raise ConfigError(path, "sources", "must be current (in every run's digest) or recorded (in each record)")
         self.records = doc.get("records")
         self.expected = doc.get("expected")
         tol = doc.get("tolerance", {})
@@ -365,13 +380,19 @@ class Tier:
                 spec = {"import": run.import_args(), "graph": _file_digest(os.path.join(REPO, run.graph)),
                         "map": self.map_args, "sim": run.sim_args(self),
                         "test": data["test"] if run.test is None else "file:" + _file_digest(os.path.join(REPO, test)),
-                        "sources": {k: steps[k] for k in ("import", "map", "sim", "record")}}
+                        }
+                run.sources_digest = _steps_digest({k: steps[k] for k in ("import", "map", "sim", "record")})
+                if self.sources == "current":
+                    spec["sources"] = {k: steps[k] for k in ("import", "map", "sim", "record")}
                 done[run.name] = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
                 return done[run.name]
             # (Without the import step's sources: adding that step left trained runs' digests as they were.)
             trained_steps = {k: v for k, v in steps.items() if k != "import"}
             spec = {"train": run.train_args(self), "map": self.map_args, "sim": self.sim_args, "data": data,
-                    "sources": trained_steps, "threads": self.threads["train"]}
+                    "threads": self.threads["train"]}
+            run.sources_digest = _steps_digest(trained_steps)
+            if self.sources == "current":
+                spec["sources"] = trained_steps
             if run.target_of is not None:
                 spec["target_synapses_of"] = digest(self.runs[run.target_of], chain | {run.name})
             done[run.name] = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()
@@ -380,14 +401,24 @@ class Tier:
         for r in self.runs.values():
             r.digest = digest(r, frozenset())
 
-    def record_valid(self, path, run):
-        """A committed record counts as done when it is a record of this run's current digest."""
+    def _record(self, path):
         try:
             with open(path) as fh:
                 rec = json.load(fh)
         except (OSError, ValueError):
-            return False
-        return isinstance(rec, dict) and rec.get("format") == RECORD_FORMAT and rec.get("config_digest") == run.digest
+            return None
+        return rec if isinstance(rec, dict) and rec.get("format") == RECORD_FORMAT else None
+
+    def record_valid(self, path, run):
+        """A committed record counts as done when it is a record of this run's current digest."""
+        rec = self._record(path)
+        return rec is not None and rec.get("config_digest") == run.digest
+
+    def record_older_sources(self, path, run):
+        """A done record of a `sources: recorded` tier made with other tool sources than these."""
+        rec = self._record(path)
+        return (self.sources == "recorded" and self.record_valid(path, run)
+                and rec.get("sources_digest") != run.sources_digest)
 
 
 def main(argv):
@@ -395,20 +426,27 @@ def main(argv):
         with open(argv[1]) as fh:
             print(json.load(fh)[argv[2]])
         return 0
-    if not argv or argv[0] != "check" or len(argv) not in (2, 4):
-        print("usage: suite.py check TIER.yaml [--records DIR] | suite.py field FILE KEY", file=sys.stderr)
+    if not ((argv and argv[0] == "check" and len(argv) in (2, 4)) or (argv and argv[0] == "digests" and len(argv) == 2)):
+        print("usage: suite.py check TIER.yaml [--records DIR] | suite.py digests TIER.yaml | suite.py field FILE KEY",
+              file=sys.stderr)
         return 2
     try:
         tier = Tier(argv[1])
     except ConfigError as e:
         print(f"codesign: error: {e}", file=sys.stderr)
         return 2
+    if argv[0] == "digests":
+        for r in tier.runs.values():
+            print(f"{r.name} {r.digest} {r.sources_digest}")
+        return 0
     print(f"runs {len(tier.runs)}")
     if len(argv) == 4:
         for r in tier.runs.values():
             path = os.path.join(argv[3], r.name + ".json")
             if os.path.exists(path) and not tier.record_valid(path, r):
                 print(f"stale {path}")
+            elif os.path.exists(path) and tier.record_older_sources(path, r):
+                print(f"older-sources {path}")
     return 0
 
 
