@@ -217,6 +217,43 @@ TEST_F(CodesignSuite, FullTierDryRunPlansEveryJobItsTierFileDescribes) {
   EXPECT_FALSE(fs::exists(dir_ / "records" / "dense.json"));  // a dry run writes nothing
 }
 
+// --only plans the named runs' chains (names or patterns) and no report; a pattern that names no
+// run of the tier is bad input before any job.
+TEST_F(CodesignSuite, OnlyPlansTheNamedRunsAndNoReport) {
+  const std::string where = " --dry-run --out " + quoted(dir_ / "out") + " --records " + quoted(dir_ / "records");
+  const auto planned = run_command("tools/codesign --tier full --only 'baseline-*-s42,dense-s43'" + where);
+  ASSERT_EQ(planned.exit_code, 0) << planned.output;
+  EXPECT_NE(planned.output.find("--only: 4 run(s): baseline-l0.1-s42 baseline-l1-s42 baseline-l10-s42 dense-s43"),
+            std::string::npos)
+      << planned.output;
+  const auto jobs = job_stats(planned.output);
+  for (const char* step : {"train", "map", "simulate", "record"}) EXPECT_EQ(jobs.at(step), 4) << step;
+  EXPECT_EQ(jobs.count("report"), 0u) << planned.output;
+  EXPECT_EQ(jobs.count("figures"), 0u) << planned.output;
+
+  // The plan is those runs': one of them already recorded leaves three chains to plan.
+  const auto digests = run_command("python3 tools/workflow/suite.py digests tools/workflow/tiers/full.yaml");
+  ASSERT_EQ(digests.exit_code, 0) << digests.output;
+  std::istringstream lines(digests.output);
+  std::string config_digest;
+  for (std::string name, config, made_with; lines >> name >> config >> made_with;)
+    if (name == "dense-s43") config_digest = config;
+  ASSERT_FALSE(config_digest.empty()) << digests.output;
+  fs::create_directories(dir_ / "records");
+  std::ofstream(dir_ / "records" / "dense-s43.json")
+      << nlohmann::json{{"format", "mosaic-codesign-record"}, {"config_digest", config_digest},
+                        {"sources_digest", std::string(64, '0')}}.dump();
+  const auto rest = run_command("tools/codesign --tier full --only 'baseline-*-s42,dense-s43'" + where);
+  ASSERT_EQ(rest.exit_code, 0) << rest.output;
+  EXPECT_EQ(job_stats(rest.output)["train"], 3) << rest.output;
+
+  const auto unknown = run_command("tools/codesign --tier full --only 'baseline-*,bogus-run'" + where);
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("--only: no run of the tier matches 'bogus-run'"), std::string::npos)
+      << unknown.output;
+  EXPECT_EQ(unknown.output.find("Building DAG"), std::string::npos) << unknown.output;
+}
+
 // A tier run over several sittings (`sources: recorded`, as the full tier) keeps a committed record
 // made with other tool sources as done, says so, and redoes it on --refresh-sources; a tier
 // without it (the small tier) redoes such a record, as its digest covers the sources.
