@@ -164,6 +164,47 @@ TEST_F(CodesignClaims, EqualMemoryAndIsoAccuracyFollowTheEnvelopeComputedByHand)
   EXPECT_EQ(results()["claims"]["sim_equals_reference"]["unequal"], json::array({"ra-b"}));
 }
 
+// Memory must grow with the profile where the profile moves it more than the seed does: 1:0.5,3:0.1
+// and 1:0.5,3:0.2 need clearly different memory at initialisation (mosaic-train --epochs 0 and
+// mosaic-map, seeds 42-51, computed by the tool), 1:0.5,3:0.2 and 1:0.7,3:0.2 overlap.
+TEST_F(CodesignClaims, MemoryMustGrowWithTheProfileOnlyWhereTheSeedsSpreadsDoNotOverlap) {
+  add("p3-01", "routing-aware", "1:0.5,3:0.1", 42, 2'000'000, 0.50);  // more than its neighbour above: a fall
+  add("p3-02", "routing-aware", "1:0.5,3:0.2", 42, 1'000'000, 0.50);
+  add("p1-07", "routing-aware", "1:0.7,3:0.2", 42, 900'000, 0.50);  // less than its neighbour below
+  auto guard = [&](const std::string& name) {
+    const json all = results();
+    for (const json& g : all["guards"])
+      if (g["name"] == name) return g;
+    return json::object({{"passed", nullptr}, {"skipped", nullptr}});  // not there: get<bool> fails
+  };
+  const std::string p3_step = "memory-grows-with-profile/1:0.5,3:0.1 -> 1:0.5,3:0.2";
+  const std::string p1_step = "memory-grows-with-profile/1:0.5,3:0.2 -> 1:0.7,3:0.2";
+
+  const auto fell = report();
+  EXPECT_EQ(fell.exit_code, 1) << fell.output;
+  EXPECT_FALSE(guard(p3_step)["passed"].get<bool>()) << fell.output;
+  EXPECT_NE(fell.output.find("- FAIL " + p3_step), std::string::npos) << fell.output;
+  EXPECT_TRUE(guard(p1_step)["skipped"].get<bool>()) << fell.output;
+  EXPECT_NE(fell.output.find("- skip " + p1_step + ": not compared: the seed moves the memory as much as the profile does "
+                             "(at initialisation over seeds 42-51: 1:0.5,3:0.2 "),
+            std::string::npos)
+      << fell.output;
+
+  json r = record("p3-01");
+  r["memory_cells"] = 600'000;
+  save("p3-01", r);
+  const auto grew = report();
+  EXPECT_EQ(grew.exit_code, 0) << grew.output;
+  EXPECT_TRUE(guard(p3_step)["passed"].get<bool>());
+  EXPECT_FALSE(guard(p3_step)["skipped"].get<bool>());
+
+  // Without initialisations the spread is unknown: nothing is compared.
+  const auto unknown = report("--init-seeds 0");
+  EXPECT_TRUE(guard(p3_step)["skipped"].get<bool>()) << unknown.output;
+  EXPECT_NE(unknown.output.find("not compared: the seeds' spread is unknown (--init-seeds 0)"), std::string::npos)
+      << unknown.output;
+}
+
 TEST_F(CodesignClaims, IsoAccuracyNotReachedWhenNoRoutingAwareNetworkIsAsGood) {
   add("ra-a", "routing-aware", "1:0.5", 42, 1000, 0.50);
   add("ra-c", "routing-aware", "1:1,3:0.1", 42, 3000, 0.70);

@@ -24,7 +24,6 @@ constexpr const char* kAccuracy = "test accuracy, mosaic-sim (%)";
 constexpr const char* kMemory = "routing memory (memristor cells, homogeneous model)";
 constexpr const char* kSpread = "Points: mean over the tier's seeds; bars: smallest to largest.";
 constexpr const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"};
-constexpr long kFirstInitSeed = 42;
 
 std::string pct(double fraction) { return fmt::format("{:.1f}%", 100 * fraction); }
 

@@ -26,6 +26,10 @@ std::string option_changing_initialisation(const std::string& command);
 // The canonical form of a hop profile ("1:1.0,3:0" -> "1:1"), as the trainer writes it.
 std::string canonical_profile(const std::string& profile);
 
+// The seeds of the initialisations that stand for a profile (figure (c), the memory guard):
+// kFirstInitSeed, kFirstInitSeed + 1, ...
+constexpr long kFirstInitSeed = 42;
+
 // Initial sizes per (canonical profile, seed), each computed once.
 class InitialSizesCache {
  public:
