@@ -340,9 +340,9 @@ int train_run(const TrainConfig& config, const RunFiles& files) {
   const Dataset train = Dataset::load(files.train, spec, config.model.num_classes);
   std::unique_ptr<Dataset> test;
   if (!files.test.empty()) test = std::make_unique<Dataset>(Dataset::load(files.test, spec, config.model.num_classes));
-  std::cerr << fmt::format("mosaic-train: {} mode, {} on {}: {} training subset-samples ({} recordings x {}){}\n",
+  std::cerr << fmt::format("mosaic-train: {} mode, {}{}: {} training subset-samples ({} recordings x {}){}\n",
                            mode_name(config.mode), config.model.arch.name(),
-                           config.mode == Mode::RoutingAware ? "profile " + config.deepr.profile.to_string() : "",
+                           config.mode == Mode::RoutingAware ? " on profile " + config.deepr.profile.to_string() : "",
                            train.size(), train.recordings(), train.subsets(),
                            test ? fmt::format(", {} test subset-samples", test->size()) : "");
 
