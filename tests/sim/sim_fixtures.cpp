@@ -171,4 +171,10 @@ ScratchDir::~ScratchDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
+NetworkOnDisk::NetworkOnDisk(const std::string& test_name, int recordings)
+    : scratch(test_name), dir(scratch.path()), net(random_network(Arch(3, 3, 16), 7)) {
+  write_network(dir + "/net.json", net);
+  samples = write_and_bin_samples(net, dir + "/input.h5", recordings, 11);
+}
+
 }  // namespace mosaic::sim::testing

@@ -54,4 +54,15 @@ class ScratchDir {
   std::string path_;
 };
 
+// The files the command-line tests give mosaic-sim, in a scratch folder named after the test: a
+// random 3x3x16 network (seed 7) as net.json and `recordings` random recordings of its inputs
+// (seed 11) as input.h5, with their binned subsets.
+struct NetworkOnDisk {
+  NetworkOnDisk(const std::string& test_name, int recordings);
+  ScratchDir scratch;
+  std::string dir;
+  Network net;
+  std::vector<BinnedSample> samples;
+};
+
 }  // namespace mosaic::sim::testing

@@ -27,11 +27,9 @@ using test_support::SvgDocument;
 class SimFigures : public ::testing::Test {
  protected:
   void SetUp() override {
-    scratch_ = std::make_unique<testing::ScratchDir>(::testing::UnitTest::GetInstance()->current_test_info()->name());
-    dir_ = scratch_->path();
-    net_ = testing::random_network(Arch(3, 3, 16), 7);
-    write_network(dir_ + "/net.json", net_);
-    testing::write_and_bin_samples(net_, dir_ + "/input.h5", 6, 11);
+    files_ = std::make_unique<testing::NetworkOnDisk>(::testing::UnitTest::GetInstance()->current_test_info()->name(), 6);
+    dir_ = files_->dir;
+    net_ = files_->net;
   }
   // Runs mosaic-sim on the fixture; stdout in out_, the report parsed in report_.
   int run(const std::string& args) {
@@ -42,7 +40,7 @@ class SimFigures : public ::testing::Test {
     if (r.exit_code == 0) report_ = nlohmann::json::parse(read_text(dir_ + "/run.json"));
     return r.exit_code;
   }
-  std::unique_ptr<testing::ScratchDir> scratch_;
+  std::unique_ptr<testing::NetworkOnDisk> files_;
   std::string dir_, out_;
   Network net_;
   nlohmann::json report_;

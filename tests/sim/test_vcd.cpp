@@ -123,11 +123,11 @@ void follow(const Arch& arch, const CompiledRoutes& routes, int source, GridPos 
 class SimVcd : public ::testing::Test {
  protected:
   void SetUp() override {
-    scratch_ = std::make_unique<testing::ScratchDir>(::testing::UnitTest::GetInstance()->current_test_info()->name());
-    dir_ = scratch_->path();
-    net_ = testing::random_network(Arch(3, 3, 16), 7);
-    write_network(dir_ + "/net.json", net_);
-    samples_ = testing::write_and_bin_samples(net_, dir_ + "/input.h5", 1, 11);  // 1 recording x 2 subsets
+    files_ = std::make_unique<testing::NetworkOnDisk>(::testing::UnitTest::GetInstance()->current_test_info()->name(),
+                                                      1);  // 1 recording x 2 subsets
+    dir_ = files_->dir;
+    net_ = files_->net;
+    samples_ = files_->samples;
     routes_ = compile_routes(net_, mapping::route_network(net_, mapping::RoutingAlgorithm::OneTurn));
   }
   test_support::CommandResult sim(const std::string& args) {
@@ -201,7 +201,7 @@ class SimVcd : public ::testing::Test {
     EXPECT_GT(events_seen, 100) << "too few events to test anything";
   }
 
-  std::unique_ptr<testing::ScratchDir> scratch_;
+  std::unique_ptr<testing::NetworkOnDisk> files_;
   std::string dir_;
   Network net_;
   std::vector<BinnedSample> samples_;
