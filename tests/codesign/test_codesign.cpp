@@ -221,17 +221,19 @@ TEST_F(CodesignSuite, FullTierDryRunPlansEveryJobItsTierFileDescribes) {
 // run of the tier is bad input before any job.
 TEST_F(CodesignSuite, OnlyPlansTheNamedRunsAndNoReport) {
   const std::string where = " --dry-run --out " + quoted(dir_ / "out") + " --records " + quoted(dir_ / "records");
-  const auto planned = run_command("tools/codesign --tier full --only 'baseline-*-s42,dense-s43'" + where);
+  const std::string only = " --only 'ra-p1-0.5-*-s42,dense-s43'";
+  const auto planned = run_command("tools/codesign --tier full" + only + where);
   ASSERT_EQ(planned.exit_code, 0) << planned.output;
-  EXPECT_NE(planned.output.find("--only: 4 run(s): baseline-l0.1-s42 baseline-l1-s42 baseline-l10-s42 dense-s43"),
+  EXPECT_NE(planned.output.find("--only: 5 run(s): ra-p1-0.5-p3-0-s42 ra-p1-0.5-p3-0.1-s42 ra-p1-0.5-p3-0.2-s42 "
+                                "ra-p1-0.5-p3-0.3-s42 dense-s43"),
             std::string::npos)
       << planned.output;
   const auto jobs = job_stats(planned.output);
-  for (const char* step : {"train", "map", "simulate", "record"}) EXPECT_EQ(jobs.at(step), 4) << step;
+  for (const char* step : {"train", "map", "simulate", "record"}) EXPECT_EQ(jobs.at(step), 5) << step;
   EXPECT_EQ(jobs.count("report"), 0u) << planned.output;
   EXPECT_EQ(jobs.count("figures"), 0u) << planned.output;
 
-  // The plan is those runs': one of them already recorded leaves three chains to plan.
+  // The plan is those runs': one of them already recorded leaves four chains to plan.
   const auto digests = run_command("python3 tools/workflow/suite.py digests tools/workflow/tiers/full.yaml");
   ASSERT_EQ(digests.exit_code, 0) << digests.output;
   std::istringstream lines(digests.output);
@@ -243,9 +245,9 @@ TEST_F(CodesignSuite, OnlyPlansTheNamedRunsAndNoReport) {
   std::ofstream(dir_ / "records" / "dense-s43.json")
       << nlohmann::json{{"format", "mosaic-codesign-record"}, {"config_digest", config_digest},
                         {"sources_digest", std::string(64, '0')}}.dump();
-  const auto rest = run_command("tools/codesign --tier full --only 'baseline-*-s42,dense-s43'" + where);
+  const auto rest = run_command("tools/codesign --tier full" + only + where);
   ASSERT_EQ(rest.exit_code, 0) << rest.output;
-  EXPECT_EQ(job_stats(rest.output)["train"], 3) << rest.output;
+  EXPECT_EQ(job_stats(rest.output)["train"], 4) << rest.output;
 
   const auto unknown = run_command("tools/codesign --tier full --only 'baseline-*,bogus-run'" + where);
   EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
