@@ -162,6 +162,16 @@ TEST_F(CodesignClaims, EqualMemoryAndIsoAccuracyFollowTheEnvelopeComputedByHand)
   EXPECT_EQ(failed.exit_code, 1) << failed.output;
   EXPECT_FALSE(results()["claims"]["sim_equals_reference"]["passed"].get<bool>());
   EXPECT_EQ(results()["claims"]["sim_equals_reference"]["unequal"], json::array({"ra-b"}));
+  EXPECT_NE(failed.output.find("FAILS: 8 of 9 networks equal, unequal: ra-b."), std::string::npos) << failed.output;
+  // A network simulated on other input is neither: the count says why it is missing.
+  json other = record("base-1");
+  other["sim_differs"] = "input other.h5, trainer's test file t.h5";
+  save("base-1", other);
+  const auto partly = report("--init-seeds 0");
+  EXPECT_NE(partly.output.find("FAILS: 7 of 9 networks equal, unequal: ra-b, 1 not compared (base-1: input other.h5, "
+                               "trainer's test file t.h5)."),
+            std::string::npos)
+      << partly.output;
 }
 
 // Memory must grow with the profile where the profile moves it more than the seed does: 1:0.5,3:0.1

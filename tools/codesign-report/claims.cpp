@@ -349,8 +349,14 @@ std::string claims_markdown(const json& claims) {
   out += fmt::format("\n\nHow: {}\n\n", iso["how"].get<std::string>());
 
   const json& sim = claims["sim_equals_reference"];
-  out += fmt::format("### (iii) Simulator equals reference\n\n{}: {} of {} networks.\n\nHow: {}\n\n",
+  // Every network is either equal, unequal or not compared (not like with like): say which.
+  std::string unequal, not_compared;
+  for (const json& name : sim["unequal"]) unequal += (unequal.empty() ? "" : ", ") + name.get<std::string>();
+  for (const json& why : sim["not_compared"]) not_compared += (not_compared.empty() ? "" : "; ") + why.get<std::string>();
+  out += fmt::format("### (iii) Simulator equals reference\n\n{}: {} of {} networks equal{}{}.\n\nHow: {}\n\n",
                      sim["passed"].get<bool>() ? "Holds" : "FAILS", sim["equal"].get<long>(), sim["networks"].get<long>(),
+                     unequal.empty() ? "" : ", unequal: " + unequal,
+                     not_compared.empty() ? "" : fmt::format(", {} not compared ({})", sim["not_compared"].size(), not_compared),
                      sim["how"].get<std::string>());
 
   const json& growth = claims["capacity_growth"];
