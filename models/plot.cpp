@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -52,6 +53,49 @@ double log_bound(double v, bool up) {
     if (steps[i] * power <= v * (1 + 1e-9)) return steps[i] * power;
   return power;
 }
+
+// Point labels are placed beside their point where they overlap no point marker and no label
+// placed before them: right of the point and above it by default, else right and below, right
+// and level, then the same on the left; else one to four rows further up or down on the right,
+// with a thin leader line to the point (a label away from its point would otherwise be read as
+// another point's). A label that finds no free place keeps the default.
+class LabelPlacer {
+ public:
+  struct Place {
+    double x, y;
+    bool end_anchored;  // text-anchor="end": the label ends at x
+    bool leader = false;  // away from its point: drawn with a line to it
+  };
+  void avoid_marker(double px, double py) { taken_.push_back({px - 4.5, py - 4.5, px + 4.5, py + 4.5}); }
+  Place place(double px, double py, std::size_t characters) {
+    const double width = characters * kCharWidth, height = 12;
+    auto box = [&](const Place& p) {
+      const double left = p.end_anchored ? p.x - width : p.x;
+      return Box{left, p.y - height + 2, left + width, p.y + 2};
+    };
+    std::vector<Place> candidates = {{px + 6, py - 6, false}, {px + 6, py + 14, false}, {px + 8, py + 4, false},
+                                     {px - 6, py - 6, true},  {px - 6, py + 14, true},  {px - 8, py + 4, true}};
+    for (int row = 1; row <= 4; ++row)
+      for (const double dy : {-row * height, row * height})
+        candidates.push_back({px + 14, py + 4 + dy + (dy > 0 ? 6 : -6), false, true});
+    for (const Place& c : candidates) {
+      const Box b = box(c);
+      if (std::none_of(taken_.begin(), taken_.end(), [&](const Box& o) { return b.overlaps(o); })) {
+        taken_.push_back(b);
+        return c;
+      }
+    }
+    taken_.push_back(box(candidates[0]));
+    return candidates[0];
+  }
+
+ private:
+  struct Box {
+    double left, top, right, bottom;
+    bool overlaps(const Box& o) const { return left < o.right && o.left < right && top < o.bottom && o.top < bottom; }
+  };
+  std::vector<Box> taken_;
+};
 
 class Scaler {
  public:
@@ -251,6 +295,10 @@ std::string Chart::svg() const {
     }
     out += "</g>\n";
   }
+  LabelPlacer labels;
+  for (const Series& s : series)
+    if (s.markers)
+      for (const Point& p : s.points) labels.avoid_marker(px(p.x), py(p.y));
   for (std::size_t i = 0; i < series.size(); ++i) {
     const Series& s = series[i];
     const std::string& colour = series_colour[i];
@@ -275,9 +323,16 @@ std::string Chart::svg() const {
         out += fmt::format("<circle class=\"point\" data-x=\"{}\" data-y=\"{}\" cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"{}\" "
                            "stroke=\"{}\"/>\n",
                            p.x, p.y, fixed(px(p.x)), fixed(py(p.y)), s.faint ? "white" : colour, colour);
-      if (!p.label.empty())
-        out += fmt::format("<text class=\"point-label\" x=\"{}\" y=\"{}\" fill=\"{}\">{}</text>\n", fixed(px(p.x) + 6),
-                           fixed(py(p.y) - 6), s.faint ? "#888" : "#222", xml_escape(p.label));
+      if (!p.label.empty()) {
+        const LabelPlacer::Place at = labels.place(px(p.x), py(p.y), p.label.size());
+        if (at.leader)
+          out += fmt::format("<line class=\"label-leader\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#999\" "
+                             "stroke-width=\"0.6\"/>\n",
+                             fixed(px(p.x) + 3), fixed(py(p.y)), fixed(at.x - 1), fixed(at.y - 4));
+        out += fmt::format("<text class=\"point-label\" x=\"{}\" y=\"{}\"{} fill=\"{}\">{}</text>\n", fixed(at.x),
+                           fixed(at.y), at.end_anchored ? " text-anchor=\"end\"" : "", s.faint ? "#888" : "#222",
+                           xml_escape(p.label));
+      }
     }
     out += "</g>\n";
   }

@@ -4,16 +4,19 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "models/plot.hpp"
 #include "tests/command.hpp"
+#include "tests/svg_xml.hpp"
 
 namespace fs = std::filesystem;
 using mosaic::test_support::run_command;
@@ -89,6 +92,55 @@ TEST_F(PlotSvg, PointsAndErrorBarsLandWhereTheirValuesMapOnLinearAxes) {
   EXPECT_EQ(number("count(//*[local-name()='text'][@class='x-tick'])"), 6);
   EXPECT_NEAR(number("//*[local-name()='text'][@class='x-tick'][.='4']/@x"), x0 + 0.4 * w, 0.01);
   EXPECT_NEAR(number("//*[local-name()='text'][@class='y-tick'][.='0']/@y") - 4, y0 + h, 0.01);
+}
+
+// Crowded labelled points: no two labels overlap, none covers a point, and a label moved away
+// from its point has a leader line that starts at that point.
+TEST_F(PlotSvg, CrowdedLabelsDoNotOverlapAndMovedOnesPointBack) {
+  mosaic::plot::Chart chart;
+  chart.x = {"memory"};
+  chart.x.min = 0;
+  chart.x.max = 10;
+  chart.y = {"accuracy"};
+  chart.y.min = 0;
+  chart.y.max = 100;
+  mosaic::plot::Series s;
+  s.name = "profiles";
+  for (int i = 0; i < 8; ++i) s.points.push_back({4 + 0.15 * i, 50.0 + (i % 3), std::nullopt, std::nullopt, fmt::format("profile {}: 5{}%", i, i)});
+  chart.series.push_back(s);
+  const auto doc = mosaic::test_support::parse_svg(chart.svg());
+
+  struct Box {
+    double left, top, right, bottom;
+  };
+  // Generous to the drawing: 6 px per character of 11 px sans-serif text, 10 px high.
+  std::vector<Box> labels;
+  for (const auto* t : doc.all("text", "class", "point-label")) {
+    const double x = std::stod(t->attr("x")), y = std::stod(t->attr("y")), width = 6.0 * t->text.size();
+    const double left = t->attr("text-anchor") == "end" ? x - width : x;
+    labels.push_back({left, y - 10, left + width, y});
+  }
+  ASSERT_EQ(labels.size(), 8u);
+  auto overlap = [](const Box& a, const Box& b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  };
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    for (std::size_t j = i + 1; j < labels.size(); ++j) EXPECT_FALSE(overlap(labels[i], labels[j])) << i << " " << j;
+  const auto points = doc.all("circle", "class", "point");
+  ASSERT_EQ(points.size(), 8u);
+  for (const auto* p : points) {
+    const double cx = std::stod(p->attr("cx")), cy = std::stod(p->attr("cy"));
+    for (const Box& b : labels) EXPECT_FALSE(overlap(b, {cx - 3.5, cy - 3.5, cx + 3.5, cy + 3.5})) << cx << "," << cy;
+  }
+  const auto leaders = doc.all("line", "class", "label-leader");
+  EXPECT_GE(leaders.size(), 1u);  // eight labels cannot all sit beside points this close
+  for (const auto* l : leaders) {
+    const double x1 = std::stod(l->attr("x1")), y1 = std::stod(l->attr("y1"));
+    const bool from_a_point = std::any_of(points.begin(), points.end(), [&](const auto* p) {
+      return std::fabs(std::stod(p->attr("cx")) + 3 - x1) < 0.01 && std::fabs(std::stod(p->attr("cy")) - y1) < 0.01;
+    });
+    EXPECT_TRUE(from_a_point) << x1 << "," << y1;
+  }
 }
 
 TEST_F(PlotSvg, LogAxisPlacesDecadesEvenlyAndComputedRangesHoldTheData) {
