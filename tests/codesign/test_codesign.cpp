@@ -351,4 +351,31 @@ TEST_F(CodesignSuite, ABrokenRunFileIsBadInputNamingTheFile) {
   EXPECT_NE(result.output.find("y.json: format"), std::string::npos) << result.output;
 }
 
+// The shell tools' --help: printed cleanly (no shell error from text the shell expanded, as a
+// backquoted word once was) and naming every option the script's parser accepts.
+TEST(ShellToolHelp, NamesEveryAcceptedOptionAndRunsNoShellCode) {
+  const std::regex accepted(R"(^\s+((--[a-z-]+)(\|--?[a-z-]+)*)\)\s)");
+  for (const std::string tool : {"tools/codesign", "tools/make-corpus", "tools/slurm-local", "tools/test"}) {
+    const auto help = run_command(tool + " --help");
+    EXPECT_EQ(help.exit_code, 0) << tool << ": " << help.output;
+    EXPECT_EQ(help.output.find("command not found"), std::string::npos) << tool << ": " << help.output;
+    EXPECT_EQ(help.output.find(tool + ": line"), std::string::npos) << tool << ": " << help.output;
+    std::istringstream script(read_text(tool));
+    std::string line;
+    int options = 0;
+    std::smatch m;
+    while (std::getline(script, line)) {
+      if (!std::regex_search(line, m, accepted)) continue;
+      std::istringstream alternatives(m[1].str());
+      std::string option;
+      while (std::getline(alternatives, option, '|')) {
+        if (option.rfind("--", 0) != 0 || option == "--help") continue;
+        ++options;
+        EXPECT_NE(help.output.find(option), std::string::npos) << tool << " --help does not name " << option;
+      }
+    }
+    EXPECT_GT(options, 0) << tool << ": no option found in the script's parser";
+  }
+}
+
 }  // namespace
