@@ -251,12 +251,8 @@ json compute_claims(const std::vector<Run>& runs, const Table& table, InitialSiz
   json growth = {{"how", kHowCapacityGrowth}, {"networks", json::array()}, {"skipped", json::array()}};
   for (const Run& r : runs) {
     if (r.mode != "routing-aware") continue;
-    const std::string option = option_changing_initialisation(r.command);
-    if (r.command.empty() || !option.empty()) {
-      growth["skipped"].push_back(
-          {{"run", r.name},
-           {"why", r.command.empty() ? "its record holds no training command"
-                                     : "trained with " + option + ", which the initialisation here does not reproduce"}});
+    if (const std::string why = why_initialisation_cannot_be_rebuilt(r.command); !why.empty()) {
+      growth["skipped"].push_back({{"run", r.name}, {"why", why}});
       continue;
     }
     const InitialSizes& init = initial.get(r.profile, r.seed);

@@ -171,10 +171,8 @@ Outcome router_sizes(const FigureOptions& o, const std::vector<Run>& runs, const
   std::map<std::string, std::vector<const Run*>> trained;  // canonical profile -> rewired runs
   for (const Run& r : runs) {
     if (r.mode != "routing-aware") continue;
-    const std::string option = option_changing_initialisation(r.command);
-    if (r.command.empty() || !option.empty()) {
-      out.why_skipped = r.name + (r.command.empty() ? "'s record holds no training command"
-                                                    : " was trained with " + option + ", which the initialisation here does not reproduce");
+    if (const std::string why = why_initialisation_cannot_be_rebuilt(r.command); !why.empty()) {
+      out.why_skipped = r.name + ": " + why;
       return out;
     }
     if (!trained_without_rewiring(r)) trained[canonical_profile(r.profile)];

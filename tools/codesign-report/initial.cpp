@@ -8,7 +8,10 @@
 #include "trainer/trainer.hpp"
 
 namespace mosaic::codesign {
+namespace {
 
+// The first option of `command` that changes the initial network beyond the profile and the
+// seed, or "".
 std::string option_changing_initialisation(const std::string& command) {
   // mosaic-train's options read by trainer/parameters.cpp initialise() besides --profile and
   // --seed: the model (chip, inputs, outputs) and DeepR's birth weights.
@@ -21,6 +24,14 @@ std::string option_changing_initialisation(const std::string& command) {
       if (name == option) return name;
   }
   return "";
+}
+
+}  // namespace
+
+std::string why_initialisation_cannot_be_rebuilt(const std::string& command) {
+  if (command.empty()) return "its record holds no training command";
+  const std::string option = option_changing_initialisation(command);
+  return option.empty() ? "" : "it was trained with " + option + ", which the initialisation here does not reproduce";
 }
 
 std::string canonical_profile(const std::string& profile) { return train::HopProfile::parse(profile).to_string(); }

@@ -17,11 +17,11 @@ struct InitialSizes {
   nlohmann::json cells_per_instance;  // {"nt": cells, "r0": cells, "r1": cells}: the router sizes
 };
 
-// The options of a training command that change the initial network beyond the profile and the
-// seed (the chip, the input and output neurons, the birth weights): a run trained with one of
-// them cannot be re-initialised from its profile and seed alone. Returns the first such option
-// of `command`, or "" when there is none.
-std::string option_changing_initialisation(const std::string& command);
+// Why the initialisation of a run trained by `command` cannot be rebuilt from its profile and
+// seed ("its record holds no training command", or an option that changes the initial network
+// beyond them: the chip, the input and output neurons, the birth weights), or "" when it can.
+// Figure (c), claim (iv) and the memory guard all skip on this one answer.
+std::string why_initialisation_cannot_be_rebuilt(const std::string& command);
 
 // The canonical form of a hop profile ("1:1.0,3:0" -> "1:1"), as the trainer writes it.
 std::string canonical_profile(const std::string& profile);

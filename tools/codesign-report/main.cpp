@@ -107,9 +107,9 @@ std::vector<Guard> structural_guards(const std::vector<Run>& runs, mosaic::codes
       auto& [sum, count] = memory_by_profile[r.profile];
       sum += static_cast<double>(r.memory_cells);
       ++count;
-      const std::string option = mosaic::codesign::option_changing_initialisation(r.command);
-      if (not_initialisable.empty() && (r.command.empty() || !option.empty()))
-        not_initialisable = r.name + (r.command.empty() ? "'s record holds no training command" : " was trained with " + option);
+      if (const std::string why = mosaic::codesign::why_initialisation_cannot_be_rebuilt(r.command);
+          not_initialisable.empty() && !why.empty())
+        not_initialisable = r.name + ": " + why;
     }
   std::vector<std::string> profiles;
   for (const auto& entry : memory_by_profile) profiles.push_back(entry.first);
